@@ -1,0 +1,36 @@
+package dev.verdict.coordinator.log;
+
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The replicated decision log, as the rest of the coordinator sees it. Production: Apache Ratis over 3 or 5
+ * nodes. Tests: an in-memory log driven by a seeded simulation.
+ */
+public interface DecisionLog extends AutoCloseable {
+
+    /**
+     * Appends a command through consensus. Completes with the result of applying it once it is committed by a
+     * quorum and applied; fails with {@link NoQuorumException} when no leader could take it in time, in which case
+     * the command may or may not have been applied (callers read the state back; they never guess).
+     */
+    CompletableFuture<TxResult> propose(TxCommand command);
+
+    /** A linearizable read (Raft read index): reflects every command committed before it was issued. */
+    CompletableFuture<List<TransactionView>> query(TxQuery query);
+
+    /** This node's replica of the table: current as of its applied index, which may trail the leader's. */
+    LocalReplica replica();
+
+    /** Leadership and apply events of this node. */
+    void addListener(LogListener listener);
+
+    LogStatus status();
+
+    @Override
+    void close();
+}

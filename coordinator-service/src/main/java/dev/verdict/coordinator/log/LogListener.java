@@ -1,0 +1,18 @@
+package dev.verdict.coordinator.log;
+
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxResult;
+
+/**
+ * Events of one node's log. Called on the log's own threads: implementations hand work off and return at once.
+ */
+public interface LogListener {
+
+    /** A command was applied to this node's replica, at log index {@code index}. */
+    default void onApplied(TxCommand command, TxResult result, long index) {
+    }
+
+    /** This node became leader of {@code term} (true), or stopped being leader (false). */
+    default void onLeadershipChange(boolean leader, long term) {
+    }
+}

@@ -1,0 +1,90 @@
+package dev.verdict.coordinator.txn;
+
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The table as bytes, for Raft snapshots. Versioned so a newer node can read an older snapshot. */
+final class TableSnapshotCodec {
+
+    private static final int MAGIC = 0x56524454; // "VRDT"
+    private static final int VERSION = 1;
+
+    interface Header {
+        void accept(long lastTxId, long appliedIndex);
+    }
+
+    private TableSnapshotCodec() {
+    }
+
+    static byte[] write(long lastTxId, long appliedIndex, Collection<Transaction> transactions) {
+        return Bytes.encode(out -> {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(lastTxId);
+            out.writeLong(appliedIndex);
+            out.writeInt(transactions.size());
+            for (Transaction tx : transactions) {
+                writeTransaction(out, tx);
+            }
+        });
+    }
+
+    static void read(byte[] bytes, Header header, Consumer<Transaction> sink) {
+        Bytes.decode(bytes, in -> {
+            if (in.readInt() != MAGIC) {
+                throw new IOException("not a Verdict table snapshot");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new IOException("unsupported snapshot version " + version);
+            }
+            header.accept(in.readLong(), in.readLong());
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                sink.accept(readTransaction(in));
+            }
+            return null;
+        });
+    }
+
+    private static void writeTransaction(DataOutputStream out, Transaction tx) throws IOException {
+        out.writeLong(tx.txId);
+        out.writeLong(tx.beganAtMillis);
+        out.writeLong(tx.timeoutMs);
+        Bytes.writeNullableString(out, tx.idempotencyKey);
+        out.writeByte(tx.state.ordinal());
+        out.writeLong(tx.decisionIndex);
+        out.writeLong(tx.decidedAtMillis);
+        Bytes.writeNullableString(out, tx.reason);
+        out.writeInt(tx.branches.size());
+        for (Map.Entry<String, Transaction.Branch> entry : tx.branches.entrySet()) {
+            out.writeUTF(entry.getKey());
+            out.writeUTF(entry.getValue().endpoint);
+            Bytes.writeNullableEnum(out, entry.getValue().vote);
+            out.writeBoolean(entry.getValue().acknowledged);
+        }
+    }
+
+    private static Transaction readTransaction(DataInputStream in) throws IOException {
+        Transaction tx = new Transaction(in.readLong(), in.readLong(), in.readLong(), Bytes.readNullableString(in));
+        tx.state = TxState.values()[in.readByte()];
+        tx.decisionIndex = in.readLong();
+        tx.decidedAtMillis = in.readLong();
+        tx.reason = Bytes.readNullableString(in);
+        int branches = in.readInt();
+        for (int i = 0; i < branches; i++) {
+            String participantId = in.readUTF();
+            Transaction.Branch branch = new Transaction.Branch(in.readUTF());
+            branch.vote = Bytes.readNullableEnum(in, Vote.values());
+            branch.acknowledged = in.readBoolean();
+            tx.branches.put(participantId, branch);
+        }
+        return tx;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.verdict.coordinator.txn;
+
+import dev.verdict.coordinator.txn.TxCommand.Acknowledge;
+import dev.verdict.coordinator.txn.TxCommand.Begin;
+import dev.verdict.coordinator.txn.TxCommand.Decide;
+import dev.verdict.coordinator.txn.TxCommand.Enlist;
+import dev.verdict.coordinator.txn.TxCommand.Forget;
+import dev.verdict.coordinator.txn.TxCommand.StartCommit;
+import dev.verdict.coordinator.txn.TxResult.Applied;
+import dev.verdict.coordinator.txn.TxResult.BatchApplied;
+import dev.verdict.coordinator.txn.TxResult.Refused;
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * The transaction table: a deterministic state machine replicated through the decision log.
+ *
+ * <p>It does no I/O, reads no clock and starts no thread: every input comes with the command, the log index
+ * and the timestamp the proposer wrote into the entry, so every replica applying the same log reaches the same
+ * state. It is not thread-safe; its owner serialises access.
+ *
+ * <p>Rules it enforces (DESIGN.md section 1): a COMMIT decision names exactly the enlisted participants, all
+ * voting to commit, and only after StartCommit froze that set (rule 2); the first decision wins and never changes
+ * (rule 3); a decision is kept until every participant acknowledged phase 2 (rule 4).
+ */
+public final class TransactionTable {
+
+    /** Transaction ids ordered, so scans, listings and snapshots come out alike on every replica. */
+    private final NavigableMap<Long, Transaction> transactions = new TreeMap<>();
+    private final Map<String, Long> txIdByIdempotencyKey = new HashMap<>();
+    private long lastTxId;
+    private long appliedIndex;
+
+    public TxResult apply(TxCommand command, long index, long timestampMillis) {
+        if (index > appliedIndex) {
+            appliedIndex = index;
+        }
+        return switch (command) {
+            case Begin begin -> begin(begin, timestampMillis);
+            case Enlist enlist -> enlist(enlist, timestampMillis);
+            case StartCommit start -> startCommit(start, timestampMillis);
+            case Decide decide -> decide(decide, index, timestampMillis);
+            case Acknowledge ack -> acknowledge(ack);
+            case Forget forget -> forget(forget);
+        };
+    }
+
+    /**
+     * Ids are assigned here, at apply time, in log order: unique and increasing in real-time order across leader
+     * changes, because the log is the only place they come from (a linearizable id generator).
+     */
+    private TxResult begin(Begin begin, long now) {
+        if (begin.idempotencyKey() != null) {
+            Long existing = txIdByIdempotencyKey.get(begin.idempotencyKey());
+            if (existing != null) {
+                Transaction tx = transactions.get(existing);
+                return tx.timeoutMs == begin.timeoutMs()
+                        ? new Applied(tx.view())
+                        : new Refused(Refusal.IDEMPOTENCY_CONFLICT, tx.view());
+            }
+        }
+        Transaction tx = new Transaction(++lastTxId, now, begin.timeoutMs(), begin.idempotencyKey());
+        transactions.put(tx.txId, tx);
+        if (tx.idempotencyKey != null) {
+            txIdByIdempotencyKey.put(tx.idempotencyKey, tx.txId);
+        }
+        return new Applied(tx.view());
+    }
+
+    private TxResult enlist(Enlist enlist, long now) {
+        Transaction tx = transactions.get(enlist.txId());
+        if (tx == null) {
+            return new Refused(Refusal.NOT_FOUND, null);
+        }
+        if (tx.state != TxState.ACTIVE || now > tx.deadlineMillis) {
+            return new Refused(Refusal.NOT_ACTIVE, tx.view());
+        }
+        Transaction.Branch branch = tx.branches.get(enlist.participantId());
+        if (branch == null) {
+            tx.branches.put(enlist.participantId(), new Transaction.Branch(enlist.endpoint()));
+        } else {
+            branch.endpoint = enlist.endpoint();
+        }
+        return new Applied(tx.view());
+    }
+
+    private TxResult startCommit(StartCommit start, long now) {
+        Transaction tx = transactions.get(start.txId());
+        if (tx == null) {
+            return new Refused(Refusal.NOT_FOUND, null);
+        }
+        if (tx.state == TxState.ACTIVE) {
+            if (now > tx.deadlineMillis) {
+                return new Refused(Refusal.DEADLINE_PASSED, tx.view());
+            }
+            tx.state = TxState.PREPARING;
+        }
+        // PREPARING or decided: a repeat; the caller reads the state from the view.
+        return new Applied(tx.view());
+    }
+
+    private TxResult decide(Decide decide, long index, long now) {
+        Transaction tx = transactions.get(decide.txId());
+        if (tx == null) {
+            return new Refused(Refusal.NOT_FOUND, null);
+        }
+        if (tx.state.isDecided()) {
+            return tx.state == decide.outcome().state()
+                    ? new Applied(tx.view())
+                    : new Refused(Refusal.ALREADY_DECIDED, tx.view());
+        }
+        if (decide.outcome() == Outcome.COMMIT) {
+            if (tx.state != TxState.PREPARING) {
+                return new Refused(Refusal.COMMIT_NOT_STARTED, tx.view());
+            }
+            if (!decide.votes().keySet().equals(tx.branches.keySet())) {
+                return new Refused(Refusal.PARTICIPANTS_MISMATCH, tx.view());
+            }
+            if (!decide.votes().values().stream().allMatch(Vote::allowsCommit)) {
+                return new Refused(Refusal.VOTE_AGAINST, tx.view());
+            }
+        }
+        tx.state = decide.outcome().state();
+        tx.decisionIndex = index;
+        tx.decidedAtMillis = now;
+        tx.reason = decide.reason();
+        tx.branches.forEach((participantId, branch) -> {
+            branch.vote = decide.votes().get(participantId);
+            // A read-only branch has already ended on its participant: there is nothing to deliver.
+            branch.acknowledged = branch.vote == Vote.READ_ONLY;
+        });
+        return new Applied(tx.view());
+    }
+
+    private TxResult acknowledge(Acknowledge ack) {
+        List<Long> changed = new ArrayList<>();
+        for (BranchRef ref : ack.branches()) {
+            Transaction tx = transactions.get(ref.txId());
+            if (tx == null || !tx.state.isDecided()) {
+                continue; // an ack can only follow a decision; anything else is a stray duplicate
+            }
+            Transaction.Branch branch = tx.branches.get(ref.participantId());
+            if (branch != null && !branch.acknowledged) {
+                branch.acknowledged = true;
+                if (!changed.contains(ref.txId())) {
+                    changed.add(ref.txId());
+                }
+            }
+        }
+        return new BatchApplied(changed);
+    }
+
+    private TxResult forget(Forget forget) {
+        List<Long> forgotten = new ArrayList<>();
+        for (long txId : forget.txIds()) {
+            Transaction tx = transactions.get(txId);
+            if (tx != null && tx.isFinished()) {
+                transactions.remove(txId);
+                if (tx.idempotencyKey != null) {
+                    txIdByIdempotencyKey.remove(tx.idempotencyKey);
+                }
+                forgotten.add(txId);
+            }
+        }
+        return new BatchApplied(forgotten);
+    }
+
+    public List<TransactionView> query(TxQuery query) {
+        return switch (query) {
+            case TxQuery.Get get -> {
+                Transaction tx = transactions.get(get.txId());
+                yield tx == null ? List.of() : List.of(tx.view());
+            }
+            case TxQuery.Recent recent -> transactions.descendingMap().values().stream()
+                    .limit(recent.limit())
+                    .map(Transaction::view)
+                    .toList();
+        };
+    }
+
+    /** Transactions matching {@code filter}, in id order: the driver's scans for work left to do. */
+    public List<TransactionView> scan(Predicate<TransactionView> filter) {
+        List<TransactionView> matching = new ArrayList<>();
+        for (Transaction tx : transactions.values()) {
+            TransactionView view = tx.view();
+            if (filter.test(view)) {
+                matching.add(view);
+            }
+        }
+        return matching;
+    }
+
+    public int size() {
+        return transactions.size();
+    }
+
+    public long lastTxId() {
+        return lastTxId;
+    }
+
+    /** The highest log index applied; a snapshot covers the log up to here. */
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public byte[] toSnapshot() {
+        return TableSnapshotCodec.write(lastTxId, appliedIndex, transactions.values());
+    }
+
+    public static TransactionTable fromSnapshot(byte[] bytes) {
+        TransactionTable table = new TransactionTable();
+        TableSnapshotCodec.read(bytes, (lastTxId, appliedIndex) -> {
+            table.lastTxId = lastTxId;
+            table.appliedIndex = appliedIndex;
+        }, tx -> {
+            table.transactions.put(tx.txId, tx);
+            if (tx.idempotencyKey != null) {
+                table.txIdByIdempotencyKey.put(tx.idempotencyKey, tx.txId);
+            }
+        });
+        return table;
+    }
+}

@@ -1,0 +1,284 @@
+package dev.verdict.coordinator.txn;
+
+import dev.verdict.coordinator.txn.TxCommand.Acknowledge;
+import dev.verdict.coordinator.txn.TxCommand.Begin;
+import dev.verdict.coordinator.txn.TxCommand.Decide;
+import dev.verdict.coordinator.txn.TxCommand.Enlist;
+import dev.verdict.coordinator.txn.TxCommand.Forget;
+import dev.verdict.coordinator.txn.TxCommand.StartCommit;
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Binary encoding of what travels through the log: a log entry (a timestamp and a group of commands, so many
+ * concurrent proposals share one Raft entry), the results of applying it, and linearizable queries and their
+ * answers. Hand-written rather than JSON because every command of every transaction is encoded on the hot path.
+ */
+public final class TxCodec {
+
+    private static final byte BEGIN = 1, ENLIST = 2, START_COMMIT = 3, DECIDE = 4, ACKNOWLEDGE = 5, FORGET = 6;
+    private static final byte APPLIED = 1, REFUSED = 2, BATCH_APPLIED = 3;
+    private static final byte GET = 1, RECENT = 2;
+
+    private TxCodec() {
+    }
+
+    /** One log entry: the proposer's clock reading and the commands grouped into it, applied in order. */
+    public record Entry(long timestampMillis, List<TxCommand> commands) {
+        public Entry {
+            commands = List.copyOf(commands);
+        }
+    }
+
+    public static byte[] encodeEntry(Entry entry) {
+        return Bytes.encode(out -> {
+            out.writeLong(entry.timestampMillis());
+            out.writeInt(entry.commands().size());
+            for (TxCommand command : entry.commands()) {
+                writeCommand(out, command);
+            }
+        });
+    }
+
+    public static Entry decodeEntry(byte[] bytes) {
+        return Bytes.decode(bytes, in -> {
+            long timestamp = in.readLong();
+            int count = in.readInt();
+            List<TxCommand> commands = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                commands.add(readCommand(in));
+            }
+            return new Entry(timestamp, commands);
+        });
+    }
+
+    public static byte[] encodeResults(List<TxResult> results) {
+        return Bytes.encode(out -> {
+            out.writeInt(results.size());
+            for (TxResult result : results) {
+                writeResult(out, result);
+            }
+        });
+    }
+
+    public static List<TxResult> decodeResults(byte[] bytes) {
+        return Bytes.decode(bytes, in -> {
+            int count = in.readInt();
+            List<TxResult> results = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                results.add(readResult(in));
+            }
+            return results;
+        });
+    }
+
+    public static byte[] encodeQuery(TxQuery query) {
+        return Bytes.encode(out -> {
+            switch (query) {
+                case TxQuery.Get get -> {
+                    out.writeByte(GET);
+                    out.writeLong(get.txId());
+                }
+                case TxQuery.Recent recent -> {
+                    out.writeByte(RECENT);
+                    out.writeInt(recent.limit());
+                }
+            }
+        });
+    }
+
+    public static TxQuery decodeQuery(byte[] bytes) {
+        return Bytes.decode(bytes, in -> switch (in.readByte()) {
+            case GET -> new TxQuery.Get(in.readLong());
+            case RECENT -> new TxQuery.Recent(in.readInt());
+            default -> throw new IOException("unknown query tag");
+        });
+    }
+
+    public static byte[] encodeViews(List<TransactionView> views) {
+        return Bytes.encode(out -> {
+            out.writeInt(views.size());
+            for (TransactionView view : views) {
+                writeView(out, view);
+            }
+        });
+    }
+
+    public static List<TransactionView> decodeViews(byte[] bytes) {
+        return Bytes.decode(bytes, in -> {
+            int count = in.readInt();
+            List<TransactionView> views = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                views.add(readView(in));
+            }
+            return views;
+        });
+    }
+
+    private static void writeCommand(DataOutputStream out, TxCommand command) throws IOException {
+        switch (command) {
+            case Begin begin -> {
+                out.writeByte(BEGIN);
+                out.writeLong(begin.timeoutMs());
+                Bytes.writeNullableString(out, begin.idempotencyKey());
+            }
+            case Enlist enlist -> {
+                out.writeByte(ENLIST);
+                out.writeLong(enlist.txId());
+                out.writeUTF(enlist.participantId());
+                out.writeUTF(enlist.endpoint());
+            }
+            case StartCommit start -> {
+                out.writeByte(START_COMMIT);
+                out.writeLong(start.txId());
+            }
+            case Decide decide -> {
+                out.writeByte(DECIDE);
+                out.writeLong(decide.txId());
+                out.writeByte(decide.outcome().ordinal());
+                out.writeInt(decide.votes().size());
+                for (Map.Entry<String, Vote> vote : decide.votes().entrySet()) {
+                    out.writeUTF(vote.getKey());
+                    out.writeByte(vote.getValue().ordinal());
+                }
+                Bytes.writeNullableString(out, decide.reason());
+            }
+            case Acknowledge ack -> {
+                out.writeByte(ACKNOWLEDGE);
+                out.writeInt(ack.branches().size());
+                for (BranchRef ref : ack.branches()) {
+                    out.writeLong(ref.txId());
+                    out.writeUTF(ref.participantId());
+                }
+            }
+            case Forget forget -> {
+                out.writeByte(FORGET);
+                out.writeInt(forget.txIds().size());
+                for (long txId : forget.txIds()) {
+                    out.writeLong(txId);
+                }
+            }
+        }
+    }
+
+    private static TxCommand readCommand(DataInputStream in) throws IOException {
+        byte tag = in.readByte();
+        return switch (tag) {
+            case BEGIN -> new Begin(in.readLong(), Bytes.readNullableString(in));
+            case ENLIST -> new Enlist(in.readLong(), in.readUTF(), in.readUTF());
+            case START_COMMIT -> new StartCommit(in.readLong());
+            case DECIDE -> {
+                long txId = in.readLong();
+                Outcome outcome = Outcome.values()[in.readByte()];
+                int votes = in.readInt();
+                Map<String, Vote> byParticipant = new LinkedHashMap<>();
+                for (int i = 0; i < votes; i++) {
+                    byParticipant.put(in.readUTF(), Vote.values()[in.readByte()]);
+                }
+                yield new Decide(txId, outcome, byParticipant, Bytes.readNullableString(in));
+            }
+            case ACKNOWLEDGE -> {
+                int count = in.readInt();
+                List<BranchRef> refs = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    refs.add(new BranchRef(in.readLong(), in.readUTF()));
+                }
+                yield new Acknowledge(refs);
+            }
+            case FORGET -> {
+                int count = in.readInt();
+                List<Long> txIds = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    txIds.add(in.readLong());
+                }
+                yield new Forget(txIds);
+            }
+            default -> throw new IOException("unknown command tag " + tag);
+        };
+    }
+
+    private static void writeResult(DataOutputStream out, TxResult result) throws IOException {
+        switch (result) {
+            case TxResult.Applied applied -> {
+                out.writeByte(APPLIED);
+                writeView(out, applied.view());
+            }
+            case TxResult.Refused refused -> {
+                out.writeByte(REFUSED);
+                out.writeByte(refused.refusal().ordinal());
+                out.writeBoolean(refused.current() != null);
+                if (refused.current() != null) {
+                    writeView(out, refused.current());
+                }
+            }
+            case TxResult.BatchApplied batch -> {
+                out.writeByte(BATCH_APPLIED);
+                out.writeInt(batch.changedTxIds().size());
+                for (long txId : batch.changedTxIds()) {
+                    out.writeLong(txId);
+                }
+            }
+        }
+    }
+
+    private static TxResult readResult(DataInputStream in) throws IOException {
+        byte tag = in.readByte();
+        return switch (tag) {
+            case APPLIED -> new TxResult.Applied(readView(in));
+            case REFUSED -> {
+                Refusal refusal = Refusal.values()[in.readByte()];
+                yield new TxResult.Refused(refusal, in.readBoolean() ? readView(in) : null);
+            }
+            case BATCH_APPLIED -> {
+                int count = in.readInt();
+                List<Long> txIds = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    txIds.add(in.readLong());
+                }
+                yield new TxResult.BatchApplied(txIds);
+            }
+            default -> throw new IOException("unknown result tag " + tag);
+        };
+    }
+
+    private static void writeView(DataOutputStream out, TransactionView view) throws IOException {
+        out.writeLong(view.txId());
+        out.writeByte(view.state().ordinal());
+        out.writeLong(view.beganAtMillis());
+        out.writeLong(view.deadlineMillis());
+        out.writeLong(view.decisionIndex());
+        out.writeLong(view.decidedAtMillis());
+        Bytes.writeNullableString(out, view.reason());
+        out.writeInt(view.participants().size());
+        for (ParticipantView p : view.participants()) {
+            out.writeUTF(p.participantId());
+            out.writeUTF(p.endpoint());
+            Bytes.writeNullableEnum(out, p.vote());
+            out.writeBoolean(p.acknowledged());
+        }
+    }
+
+    private static TransactionView readView(DataInputStream in) throws IOException {
+        long txId = in.readLong();
+        TxState state = TxState.values()[in.readByte()];
+        long beganAt = in.readLong();
+        long deadline = in.readLong();
+        long decisionIndex = in.readLong();
+        long decidedAt = in.readLong();
+        String reason = Bytes.readNullableString(in);
+        int count = in.readInt();
+        List<ParticipantView> participants = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            participants.add(new ParticipantView(in.readUTF(), in.readUTF(),
+                    Bytes.readNullableEnum(in, Vote.values()), in.readBoolean()));
+        }
+        return new TransactionView(txId, state, beganAt, deadline, participants, decisionIndex, decidedAt, reason);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.verdict.coordinator.txn;
+
+import dev.verdict.protocol.Vote;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A change to the transaction table. Commands are what the Raft log carries: each one is applied, in log order,
+ * on every replica by {@link TransactionTable#apply}, so they hold everything the change needs (no clock reads,
+ * no lookups elsewhere).
+ */
+public sealed interface TxCommand {
+
+    /** Starts a transaction; the table assigns its id. A repeated idempotency key returns the first transaction. */
+    record Begin(long timeoutMs, String idempotencyKey) implements TxCommand {
+        public Begin {
+            if (timeoutMs <= 0) {
+                throw new IllegalArgumentException("timeoutMs must be positive");
+            }
+        }
+    }
+
+    /** A participant joins an ACTIVE transaction; re-enlisting is idempotent (the newest endpoint wins). */
+    record Enlist(long txId, String participantId, String endpoint) implements TxCommand {
+        public Enlist {
+            Objects.requireNonNull(participantId, "participantId");
+            Objects.requireNonNull(endpoint, "endpoint");
+        }
+    }
+
+    /** Freezes the participant set (ACTIVE -> PREPARING): from here on enlists are refused. */
+    record StartCommit(long txId) implements TxCommand {
+    }
+
+    /**
+     * The decision, set once. COMMIT must carry a vote allowing commit from exactly the enlisted participants;
+     * ABORT may carry whatever votes are known.
+     */
+    record Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason) implements TxCommand {
+        public Decide {
+            Objects.requireNonNull(outcome, "outcome");
+            votes = Map.copyOf(votes);
+        }
+    }
+
+    /** Phase 2 acknowledged by these branches; logged in batches. */
+    record Acknowledge(List<BranchRef> branches) implements TxCommand {
+        public Acknowledge {
+            branches = List.copyOf(branches);
+        }
+    }
+
+    /** Drops fully acknowledged decisions; refused for any transaction that is undecided or unacknowledged. */
+    record Forget(List<Long> txIds) implements TxCommand {
+        public Forget {
+            txIds = List.copyOf(txIds);
+        }
+    }
+}
