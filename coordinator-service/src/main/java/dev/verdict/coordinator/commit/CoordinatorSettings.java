@@ -1,0 +1,14 @@
+package dev.verdict.coordinator.commit;
+
+/**
+ * Limits of the client-facing transaction service.
+ *
+ * @param defaultTimeoutMillis the deadline of a transaction begun without one
+ * @param commitWaitMaxMillis  the longest a commit request waits for its decision before answering DECISION_PENDING
+ */
+public record CoordinatorSettings(long defaultTimeoutMillis, long commitWaitMaxMillis, long prepareGraceMillis) {
+
+    public static CoordinatorSettings defaults() {
+        return new CoordinatorSettings(10_000, 30_000, DriverSettings.defaults().prepareGraceMillis());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.verdict.coordinator.commit;
+
+import dev.verdict.coordinator.log.DecisionLog;
+import dev.verdict.coordinator.txn.Outcome;
+import dev.verdict.coordinator.txn.Refusal;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import dev.verdict.protocol.ErrorCode;
+import dev.verdict.protocol.TxState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What clients and participants ask of any coordinator node: begin, enlist, commit, abort, status. Writes are log
+ * proposals (the log carries them to the leader); the prepare round, which only the leader may run, is started by
+ * the leader's {@link TwoPhaseCommitDriver} when it applies the StartCommit this service proposes.
+ */
+public final class TransactionCoordinator {
+
+    private final DecisionLog log;
+    private final DecisionWaiter waiter;
+    private final Scheduler scheduler;
+    private final CoordinatorSettings settings;
+
+    public TransactionCoordinator(DecisionLog log, DecisionWaiter waiter, Scheduler scheduler,
+            CoordinatorSettings settings) {
+        this.log = log;
+        this.waiter = waiter;
+        this.scheduler = scheduler;
+        this.settings = settings;
+    }
+
+    public CompletableFuture<TransactionView> begin(Long timeoutMs, String idempotencyKey) {
+        long timeout = timeoutMs == null ? settings.defaultTimeoutMillis() : timeoutMs;
+        return log.propose(new TxCommand.Begin(timeout, idempotencyKey)).thenApply(result -> switch (result) {
+            case TxResult.Applied(TransactionView view) -> view;
+            case TxResult.Refused refused when refused.refusal() == Refusal.IDEMPOTENCY_CONFLICT ->
+                    throw new CoordinatorException(ErrorCode.IDEMPOTENCY_KEY_CONFLICT,
+                            "idempotency key already used for transaction " + refused.current().txId()
+                                    + " with timeoutMs " + (refused.current().deadlineMillis()
+                                    - refused.current().beganAtMillis()));
+            default -> throw unexpected(result);
+        });
+    }
+
+    public CompletableFuture<TransactionView> enlist(long txId, String participantId, String endpoint) {
+        return log.propose(new TxCommand.Enlist(txId, participantId, endpoint)).thenApply(result -> switch (result) {
+            case TxResult.Applied(TransactionView view) -> view;
+            case TxResult.Refused refused -> throw refusedError(txId, refused);
+            default -> throw unexpected(result);
+        });
+    }
+
+    /**
+     * Freezes the participant set through the log, then waits for the decision to reach this node's replica. A
+     * commit past the deadline is turned into an ABORT decision at once.
+     */
+    public CompletableFuture<TransactionView> commit(long txId) {
+        return log.propose(new TxCommand.StartCommit(txId)).thenCompose(result -> switch (result) {
+            case TxResult.Applied(TransactionView view) when view.isDecided() -> CompletableFuture.completedFuture(view);
+            case TxResult.Applied(TransactionView view) -> waiter.awaitDecision(txId, commitWaitMillis(view));
+            case TxResult.Refused refused when refused.refusal() == Refusal.DEADLINE_PASSED ->
+                    decide(txId, Outcome.ABORT, "deadline passed before commit");
+            case TxResult.Refused refused -> throw refusedError(txId, refused);
+            default -> throw unexpected(result);
+        });
+    }
+
+    public CompletableFuture<TransactionView> abort(long txId) {
+        return decide(txId, Outcome.ABORT, "aborted by client");
+    }
+
+    public CompletableFuture<Optional<TransactionView>> status(long txId) {
+        return log.query(new TxQuery.Get(txId)).thenApply(views -> views.stream().findFirst());
+    }
+
+    public CompletableFuture<List<TransactionView>> recent(int limit) {
+        return log.query(new TxQuery.Recent(limit));
+    }
+
+    private CompletableFuture<TransactionView> decide(long txId, Outcome outcome, String reason) {
+        return log.propose(new TxCommand.Decide(txId, outcome, Map.of(), reason)).thenApply(result -> switch (result) {
+            case TxResult.Applied(TransactionView view) -> view;
+            case TxResult.Refused refused -> throw refusedError(txId, refused);
+            default -> throw unexpected(result);
+        });
+    }
+
+    private long commitWaitMillis(TransactionView view) {
+        long untilDeadline = Math.max(0, view.deadlineMillis() - scheduler.nowMillis());
+        return Math.min(settings.commitWaitMaxMillis(), untilDeadline + settings.prepareGraceMillis() + 1_000);
+    }
+
+    private static CoordinatorException refusedError(long txId, TxResult.Refused refused) {
+        TransactionView current = refused.current();
+        return switch (refused.refusal()) {
+            case NOT_FOUND -> new CoordinatorException(ErrorCode.TRANSACTION_NOT_FOUND,
+                    "transaction " + txId + " is unknown (never begun, or finished and forgotten)");
+            case ALREADY_DECIDED -> current.state() == TxState.COMMITTED
+                    ? new CoordinatorException(ErrorCode.TRANSACTION_ALREADY_COMMITTED,
+                    "transaction " + txId + " is already committed")
+                    : new CoordinatorException(ErrorCode.TRANSACTION_ALREADY_ABORTED,
+                    "transaction " + txId + " is already aborted: " + current.reason());
+            default -> new CoordinatorException(ErrorCode.TRANSACTION_NOT_ACTIVE,
+                    "transaction " + txId + " is " + (current == null ? "not active" : current.state())
+                            + " (" + refused.refusal() + ")");
+        };
+    }
+
+    private static IllegalStateException unexpected(TxResult result) {
+        return new IllegalStateException("unexpected result " + result);
+    }
+}

@@ -1,0 +1,345 @@
+package dev.verdict.coordinator.commit;
+
+import dev.verdict.coordinator.log.DecisionLog;
+import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.txn.BranchRef;
+import dev.verdict.coordinator.txn.Outcome;
+import dev.verdict.coordinator.txn.ParticipantView;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.participant.PrepareResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader-only two-phase commit driver.
+ *
+ * <p>It is level-triggered, like a controller: it reacts to what the replicated table says, not to who asked.
+ * A transaction in PREPARING gets a prepare round; a decided transaction with unacknowledged participants gets
+ * phase-2 deliveries; an ACTIVE transaction past its deadline gets an ABORT decision. The same rule that drives
+ * the normal path recovers everything a previous leader left half done, so failover needs no separate code.
+ *
+ * <p>Every decision goes through the log before any participant hears it (rule 1): deliveries start only from a
+ * decision that this node has applied. All state here lives on the {@link Scheduler}'s single thread; callbacks
+ * from an earlier leadership epoch are dropped, so a deposed leader never acts on stale votes.
+ */
+public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TwoPhaseCommitDriver.class);
+
+    private final DecisionLog decisionLog;
+    private final ParticipantGateway participants;
+    private final Scheduler scheduler;
+    private final DriverSettings settings;
+
+    private boolean leader;
+    private boolean closed;
+    /** Bumped on every leadership change; work started in an older epoch is abandoned. */
+    private long epoch;
+    private final Set<Long> preparing = new HashSet<>();
+    private final Set<Long> aborting = new HashSet<>();
+    private final Set<BranchRef> delivering = new HashSet<>();
+    private final Map<BranchRef, Integer> deliveryAttempts = new HashMap<>();
+    private final List<BranchRef> pendingAcks = new ArrayList<>();
+    private boolean ackFlushScheduled;
+    private boolean forgetting;
+
+    public TwoPhaseCommitDriver(DecisionLog decisionLog, ParticipantGateway participants, Scheduler scheduler,
+            DriverSettings settings) {
+        this.decisionLog = decisionLog;
+        this.participants = participants;
+        this.scheduler = scheduler;
+        this.settings = settings;
+    }
+
+    /** Registers with the log; from now on leadership and applied commands drive this instance. */
+    public void start() {
+        decisionLog.addListener(this);
+        if (decisionLog.status().isLeader()) {
+            onLeadershipChange(true, decisionLog.status().term());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.execute(() -> {
+            closed = true;
+            stepDown();
+        });
+    }
+
+    // ---- log events (log threads): hop onto the driver's thread -------------------------------------------
+
+    @Override
+    public void onLeadershipChange(boolean isLeader, long term) {
+        scheduler.execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (isLeader) {
+                becomeLeader(term);
+            } else {
+                stepDown();
+            }
+        });
+    }
+
+    @Override
+    public void onApplied(TxCommand command, TxResult result, long index) {
+        if (!(result instanceof TxResult.Applied(TransactionView view))) {
+            return;
+        }
+        switch (command) {
+            case TxCommand.StartCommit start when view.state() == TxState.PREPARING ->
+                    scheduler.execute(() -> runPrepareRound(view));
+            case TxCommand.Decide decide -> scheduler.execute(() -> deliver(view));
+            default -> {
+            }
+        }
+    }
+
+    // ---- leadership ----------------------------------------------------------------------------------------
+
+    private void becomeLeader(long term) {
+        if (leader) {
+            return;
+        }
+        leader = true;
+        long myEpoch = ++epoch;
+        log.info("Leader of term {}: recovering unfinished transactions", term);
+        // A linearizable read first: once it returns, this replica has applied everything committed before, so
+        // the scan below sees every transaction an earlier leader left undecided or unacknowledged.
+        decisionLog.query(new TxQuery.Recent(0)).whenCompleteAsync((ignored, failure) -> {
+            if (failure != null) {
+                log.warn("Recovery barrier failed; the next tick retries", failure);
+            }
+            if (myEpoch == epoch) {
+                tick(myEpoch);
+            }
+        }, scheduler);
+    }
+
+    private void stepDown() {
+        if (leader) {
+            log.info("No longer leader: abandoning in-flight 2PC work to the next leader");
+        }
+        leader = false;
+        epoch++;
+        preparing.clear();
+        aborting.clear();
+        delivering.clear();
+        deliveryAttempts.clear();
+        pendingAcks.clear();
+        ackFlushScheduled = false;
+        forgetting = false;
+    }
+
+    /** The periodic sweep: everything the table says is undone, and nobody is doing, gets done. */
+    private void tick(long tickEpoch) {
+        if (!leader || tickEpoch != epoch) {
+            return;
+        }
+        long now = scheduler.nowMillis();
+        List<TransactionView> unfinished = decisionLog.replica().read(t -> t.scan(v -> !v.isFinished()));
+        for (TransactionView tx : unfinished) {
+            switch (tx.state()) {
+                case ACTIVE -> {
+                    if (now > tx.deadlineMillis()) {
+                        abortForTimeout(tx);
+                    }
+                }
+                case PREPARING -> {
+                    if (!preparing.contains(tx.txId())) {
+                        runPrepareRound(tx);
+                    } else if (now > tx.deadlineMillis() + settings.prepareGraceMillis()) {
+                        abortForTimeout(tx);
+                    }
+                }
+                case COMMITTED, ABORTED -> deliver(tx);
+            }
+        }
+        forgetFinished(now);
+        scheduler.schedule(() -> tick(tickEpoch), settings.tickMillis());
+    }
+
+    // ---- phase 1 -------------------------------------------------------------------------------------------
+
+    private void runPrepareRound(TransactionView tx) {
+        if (!leader || !preparing.add(tx.txId())) {
+            return;
+        }
+        long roundEpoch = epoch;
+        Map<String, CompletableFuture<PrepareResponse>> calls = new LinkedHashMap<>();
+        for (ParticipantView participant : tx.participants()) {
+            calls.put(participant.participantId(), participants.prepare(participant, tx.txId()));
+        }
+        CompletableFuture.allOf(calls.values().stream()
+                        .map(call -> call.handle((response, failure) -> null))
+                        .toArray(CompletableFuture[]::new))
+                .whenCompleteAsync((ignored, unused) -> {
+                    if (roundEpoch != epoch) {
+                        return;
+                    }
+                    decideAfterVotes(tx, calls);
+                }, scheduler);
+    }
+
+    private void decideAfterVotes(TransactionView tx, Map<String, CompletableFuture<PrepareResponse>> calls) {
+        Map<String, Vote> votes = new LinkedHashMap<>();
+        String abortReason = null;
+        for (Map.Entry<String, CompletableFuture<PrepareResponse>> call : calls.entrySet()) {
+            PrepareResponse response = call.getValue().isCompletedExceptionally() ? null : call.getValue().join();
+            if (response == null || response.vote() == null) {
+                abortReason = abortReason != null ? abortReason
+                        : "participant " + call.getKey() + " did not answer PREPARE";
+                continue;
+            }
+            votes.put(call.getKey(), response.vote());
+            if (response.vote() == Vote.NO && abortReason == null) {
+                abortReason = "participant " + call.getKey() + " voted NO"
+                        + (response.reason() == null ? "" : ": " + response.reason());
+            }
+        }
+        Outcome outcome = abortReason == null ? Outcome.COMMIT : Outcome.ABORT;
+        long roundEpoch = epoch;
+        decisionLog.propose(new TxCommand.Decide(tx.txId(), outcome, votes, abortReason))
+                .whenCompleteAsync((result, failure) -> {
+                    if (roundEpoch != epoch) {
+                        return;
+                    }
+                    preparing.remove(tx.txId());
+                    if (failure != null) {
+                        log.warn("Decision for tx {} not logged; the next tick retries the round", tx.txId(), failure);
+                    } else if (result instanceof TxResult.Refused refused && outcome == Outcome.COMMIT) {
+                        // The participant set moved under the round (or another decision won): ABORT is always safe.
+                        log.info("COMMIT of tx {} refused ({}); aborting", tx.txId(), refused.refusal());
+                        decisionLog.propose(new TxCommand.Decide(tx.txId(), Outcome.ABORT, votes,
+                                "commit refused: " + refused.refusal()));
+                    }
+                }, scheduler);
+    }
+
+    private void abortForTimeout(TransactionView tx) {
+        if (!aborting.add(tx.txId())) {
+            return;
+        }
+        long abortEpoch = epoch;
+        decisionLog.propose(new TxCommand.Decide(tx.txId(), Outcome.ABORT, Map.of(), "deadline passed"))
+                .whenCompleteAsync((result, failure) -> {
+                    if (abortEpoch == epoch) {
+                        aborting.remove(tx.txId());
+                    }
+                }, scheduler);
+    }
+
+    // ---- phase 2 -------------------------------------------------------------------------------------------
+
+    private void deliver(TransactionView tx) {
+        if (!leader || !tx.isDecided()) {
+            return;
+        }
+        Outcome outcome = tx.state() == TxState.COMMITTED ? Outcome.COMMIT : Outcome.ABORT;
+        for (ParticipantView participant : tx.unacknowledged()) {
+            BranchRef branch = new BranchRef(tx.txId(), participant.participantId());
+            if (delivering.add(branch)) {
+                sendDecision(branch, participant, outcome, tx.decisionIndex());
+            }
+        }
+    }
+
+    private void sendDecision(BranchRef branch, ParticipantView participant, Outcome outcome, long decisionIndex) {
+        long deliveryEpoch = epoch;
+        participants.deliver(participant, branch.txId(), outcome, decisionIndex)
+                .whenCompleteAsync((ignored, failure) -> {
+                    if (deliveryEpoch != epoch) {
+                        return;
+                    }
+                    if (failure == null) {
+                        deliveryAttempts.remove(branch);
+                        acknowledge(branch);
+                        return;
+                    }
+                    int attempt = deliveryAttempts.merge(branch, 1, Integer::sum);
+                    long backoff = Math.min(settings.retryMaxMillis(),
+                            settings.retryMinMillis() << Math.min(attempt - 1, 16));
+                    scheduler.schedule(() -> {
+                        if (deliveryEpoch == epoch) {
+                            sendDecision(branch, participant, outcome, decisionIndex);
+                        }
+                    }, backoff);
+                }, scheduler);
+    }
+
+    /** Acknowledgements share log writes: they wait a moment (or for a full batch) and go as one command. */
+    private void acknowledge(BranchRef branch) {
+        pendingAcks.add(branch);
+        if (pendingAcks.size() >= settings.ackBatchSize()) {
+            flushAcks(epoch);
+        } else if (!ackFlushScheduled) {
+            ackFlushScheduled = true;
+            long flushEpoch = epoch;
+            scheduler.schedule(() -> flushAcks(flushEpoch), settings.ackFlushMillis());
+        }
+    }
+
+    private void flushAcks(long flushEpoch) {
+        if (flushEpoch != epoch) {
+            return;
+        }
+        ackFlushScheduled = false;
+        if (pendingAcks.isEmpty()) {
+            return;
+        }
+        List<BranchRef> batch = List.copyOf(pendingAcks);
+        pendingAcks.clear();
+        decisionLog.propose(new TxCommand.Acknowledge(batch)).whenCompleteAsync((result, failure) -> {
+            if (flushEpoch != epoch) {
+                return;
+            }
+            // Only now is the branch done: until the ack is logged, a tick may deliver again (harmless, idempotent).
+            batch.forEach(delivering::remove);
+            if (failure != null) {
+                log.warn("Acknowledgements not logged; phase 2 is redelivered", failure);
+            }
+        }, scheduler);
+    }
+
+    // ---- housekeeping --------------------------------------------------------------------------------------
+
+    private void forgetFinished(long now) {
+        if (forgetting) {
+            return;
+        }
+        long decidedBefore = now - settings.forgetAfterMillis();
+        List<Long> forgettable = decisionLog.replica().read(t -> t.scan(
+                        v -> v.isFinished() && v.decidedAtMillis() < decidedBefore))
+                .stream().limit(1_000).map(TransactionView::txId).toList();
+        if (forgettable.isEmpty()) {
+            return;
+        }
+        forgetting = true;
+        long forgetEpoch = epoch;
+        decisionLog.propose(new TxCommand.Forget(forgettable)).whenCompleteAsync((result, failure) -> {
+            if (forgetEpoch == epoch) {
+                forgetting = false;
+            }
+        }, scheduler);
+    }
+
+    /** For tests and the console: whether this driver currently acts as leader. */
+    public boolean isLeader() {
+        return leader;
+    }
+}

@@ -1,0 +1,308 @@
+package dev.verdict.coordinator.commit.sim;
+
+import dev.verdict.coordinator.commit.DriverSettings;
+import dev.verdict.coordinator.log.InMemoryDecisionLog;
+import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import dev.verdict.protocol.TxState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One seeded run: 3 coordinator nodes over one log, 4 participants, clients that begin, enlist, then commit,
+ * abort or vanish, while a nemesis crashes and partitions leaders, crashes participants, and the network drops,
+ * delays and duplicates messages. After the faults stop and the system heals, {@link #violations()} checks
+ * agreement, validity, integrity, durability and termination. Same seed, same run.
+ */
+final class Simulation {
+
+    private static final long FAULT_PHASE_MILLIS = 20_000;
+    private static final long HEAL_PHASE_MILLIS = 40_000;
+    private static final int TRANSACTIONS = 60;
+
+    private final long seed;
+    private final Random random;
+    private final EventLoop loop = new EventLoop();
+    private final SimLog log;
+    private final SimNetwork network;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<String, SimParticipant> participants = new LinkedHashMap<>();
+    private final Map<Long, TxState> firstDecision = new HashMap<>();
+    private final Map<Long, List<String>> enlisted = new HashMap<>();
+    private final Map<Long, TxState> toldClient = new HashMap<>();
+    private final List<String> violations = new ArrayList<>();
+    private final List<String> faults = new ArrayList<>();
+
+    Simulation(long seed) {
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.log = new SimLog(new InMemoryDecisionLog("sim", loop::at0, loop::now));
+        for (String id : List.of("p1", "p2", "p3", "p4")) {
+            participants.put(id, new SimParticipant(id, random, loop, 0.1));
+        }
+        network = new SimNetwork(loop, random, participants);
+        DriverSettings settings = new DriverSettings(100, 500, 20, 400, 16, 2, 5_000);
+        for (String id : List.of("n1", "n2", "n3")) {
+            nodes.add(new SimNode(id, loop, random, log, network, settings));
+        }
+        log.shared().addListener(new LogListener() {
+            @Override
+            public void onApplied(TxCommand command, TxResult result, long index) {
+                checkIntegrity(command, result);
+            }
+        });
+        elect();
+    }
+
+    List<String> run() {
+        for (int i = 0; i < TRANSACTIONS; i++) {
+            loop.at(random.nextLong(FAULT_PHASE_MILLIS - 3_000), this::client);
+        }
+        scheduleNemesis();
+        scheduleReapers();
+        loop.runUntil(FAULT_PHASE_MILLIS);
+        heal();
+        loop.runUntil(FAULT_PHASE_MILLIS + HEAL_PHASE_MILLIS);
+        checkOutcome();
+        return violations;
+    }
+
+    List<String> faults() {
+        return faults;
+    }
+
+    /** Decisions by outcome and what clients were told, so a test can see the run did real work. */
+    record Summary(long committed, long aborted, long toldCommitted, int faults) {
+    }
+
+    Summary summary() {
+        long committed = firstDecision.values().stream().filter(s -> s == TxState.COMMITTED).count();
+        long toldCommitted = toldClient.values().stream().filter(s -> s == TxState.COMMITTED).count();
+        return new Summary(committed, firstDecision.size() - committed, toldCommitted, faults.size());
+    }
+
+    // ---- clients -------------------------------------------------------------------------------------------
+
+    private void client() {
+        SimNode via = anyUpNode();
+        if (via == null) {
+            return;
+        }
+        long timeout = 500 + random.nextInt(2_500);
+        via.coordinator.begin(timeout, null).whenComplete((tx, failure) -> {
+            if (failure == null) {
+                enlistThenFinish(tx, pick(1 + random.nextInt(3)));
+            }
+        });
+    }
+
+    private void enlistThenFinish(TransactionView tx, List<SimParticipant> chosen) {
+        if (chosen.isEmpty()) {
+            loop.at(random.nextInt(200), () -> finish(tx.txId()));
+            return;
+        }
+        SimParticipant next = chosen.getFirst();
+        List<SimParticipant> rest = chosen.subList(1, chosen.size());
+        SimNode via = anyUpNode();
+        if (via == null || !next.up) {
+            return; // the client gives up: the coordinator's timeout must clean up
+        }
+        // As the real agent does: enlist first, open the branch once the coordinator said yes.
+        via.coordinator.enlist(tx.txId(), next.id, "sim://" + next.id).whenComplete((view, failure) -> {
+            if (failure != null) {
+                return;
+            }
+            enlisted.computeIfAbsent(tx.txId(), id -> new ArrayList<>()).add(next.id);
+            if (next.openBranch(tx.txId(), view.deadlineMillis())) {
+                enlistThenFinish(tx, rest);
+            }
+        });
+    }
+
+    private void finish(long txId) {
+        SimNode via = anyUpNode();
+        double dice = random.nextDouble();
+        if (via == null || dice < 0.1) {
+            return; // the client died before committing
+        }
+        var outcome = dice < 0.25 ? via.coordinator.abort(txId) : via.coordinator.commit(txId);
+        outcome.whenComplete((view, failure) -> {
+            if (failure == null) {
+                toldClient.put(txId, view.state());
+            }
+        });
+    }
+
+    // ---- faults --------------------------------------------------------------------------------------------
+
+    private void scheduleNemesis() {
+        for (long t = 500; t < FAULT_PHASE_MILLIS - 1_000; t += 300 + random.nextInt(1_500)) {
+            loop.at(t, this::fault);
+        }
+    }
+
+    private void fault() {
+        int kind = random.nextInt(4);
+        switch (kind) {
+            case 0 -> leaderFault(false);
+            case 1 -> leaderFault(true);
+            case 2 -> {
+                SimParticipant p = new ArrayList<>(participants.values()).get(random.nextInt(participants.size()));
+                if (p.up) {
+                    faults.add(loop.now() + " crash " + p.id);
+                    p.crash();
+                    loop.at(200 + random.nextInt(1_500), () -> {
+                        p.restart();
+                        faults.add(loop.now() + " restart " + p.id);
+                    });
+                }
+            }
+            default -> {
+                SimNode follower = nodes.get(random.nextInt(nodes.size()));
+                if (follower.up && !follower.id.equals(log.leaderId())) {
+                    faults.add(loop.now() + " crash follower " + follower.id);
+                    follower.crash();
+                    loop.at(300 + random.nextInt(1_000), follower::restart);
+                }
+            }
+        }
+    }
+
+    /** Crash the leader, or cut it off while it still believes it leads; a new leader follows an election. */
+    private void leaderFault(boolean partition) {
+        SimNode leader = nodes.stream().filter(n -> n.id.equals(log.leaderId())).findFirst().orElse(null);
+        if (leader == null) {
+            return;
+        }
+        faults.add(loop.now() + (partition ? " partition leader " : " crash leader ") + leader.id);
+        if (partition) {
+            leader.partitioned = true;
+        } else {
+            leader.crash();
+        }
+        log.setLeader(null);
+        loop.at(150 + random.nextInt(600), this::elect);
+        loop.at(800 + random.nextInt(2_000), () -> {
+            if (partition) {
+                leader.partitioned = false;
+                leader.tellLeadership(leader.id.equals(log.leaderId()), log.term());
+            } else if (!leader.up) {
+                leader.restart();
+            }
+        });
+    }
+
+    private void elect() {
+        List<SimNode> candidates = nodes.stream().filter(n -> n.up && !n.partitioned).toList();
+        if (candidates.isEmpty()) {
+            loop.at(200, this::elect);
+            return;
+        }
+        SimNode winner = candidates.get(random.nextInt(candidates.size()));
+        log.setLeader(winner.id);
+        faults.add(loop.now() + " elected " + winner.id + " term " + log.term());
+        for (SimNode node : nodes) {
+            node.tellLeadership(node == winner, log.term());
+        }
+    }
+
+    private void scheduleReapers() {
+        for (long t = 250; t < FAULT_PHASE_MILLIS + HEAL_PHASE_MILLIS; t += 250) {
+            loop.at(t, () -> participants.values().forEach(p -> {
+                if (p.up) {
+                    p.reap();
+                }
+            }));
+        }
+    }
+
+    private void heal() {
+        faults.add(loop.now() + " heal");
+        network.faulty = false;
+        log.faulty = false;
+        participants.values().forEach(p -> {
+            if (!p.up) {
+                p.restart();
+            }
+        });
+        for (SimNode node : nodes) {
+            if (!node.up) {
+                node.restart();
+            }
+            node.partitioned = false;
+        }
+        if (!log.hasLeader() || nodes.stream().noneMatch(n -> n.id.equals(log.leaderId()) && n.up)) {
+            elect();
+        } else {
+            for (SimNode node : nodes) {
+                node.tellLeadership(node.id.equals(log.leaderId()), log.term());
+            }
+        }
+    }
+
+    // ---- invariants ----------------------------------------------------------------------------------------
+
+    private void checkIntegrity(TxCommand command, TxResult result) {
+        if (command instanceof TxCommand.Decide && result instanceof TxResult.Applied(TransactionView view)) {
+            TxState first = firstDecision.putIfAbsent(view.txId(), view.state());
+            if (first != null && first != view.state()) {
+                violations.add("integrity: tx " + view.txId() + " decided " + first + " then " + view.state());
+            }
+        }
+    }
+
+    private void checkOutcome() {
+        participants.values().forEach(p -> violations.addAll(p.violations));
+        List<TransactionView> held = log.shared().replica().read(t -> t.query(new TxQuery.Recent(Integer.MAX_VALUE)));
+        Map<Long, TransactionView> byId = new HashMap<>();
+        held.forEach(v -> byId.put(v.txId(), v));
+        long lastTxId = log.shared().replica().read(t -> t.lastTxId());
+        for (long txId = 1; txId <= lastTxId; txId++) {
+            TransactionView tx = byId.get(txId);
+            TxState decided = firstDecision.get(txId);
+            if (tx != null && !tx.isFinished()) {
+                violations.add("termination: tx " + txId + " still " + tx.state() + " " + tx.participants());
+            }
+            if (tx == null && decided == null) {
+                violations.add("termination: tx " + txId + " forgotten without a decision");
+            }
+            TxState told = toldClient.get(txId);
+            if (told != null && told != decided) {
+                violations.add("durability: client told " + told + " for tx " + txId + " but log decided " + decided);
+            }
+            for (String participantId : enlisted.getOrDefault(txId, List.of())) {
+                SimParticipant.BranchState state = participants.get(participantId).state(txId);
+                if (state == SimParticipant.BranchState.PREPARED || state == SimParticipant.BranchState.ACTIVE) {
+                    violations.add("termination: tx " + txId + " left " + state + " on " + participantId);
+                }
+                if (decided == TxState.COMMITTED && state != SimParticipant.BranchState.COMMITTED) {
+                    violations.add("agreement: tx " + txId + " committed but " + participantId + " is " + state);
+                }
+                if (decided == TxState.ABORTED && state == SimParticipant.BranchState.COMMITTED) {
+                    violations.add("agreement: tx " + txId + " aborted but " + participantId + " committed");
+                }
+            }
+        }
+    }
+
+    private SimNode anyUpNode() {
+        List<SimNode> up = nodes.stream().filter(n -> n.up).toList();
+        return up.isEmpty() ? null : up.get(random.nextInt(up.size()));
+    }
+
+    private List<SimParticipant> pick(int count) {
+        List<SimParticipant> all = new ArrayList<>(participants.values());
+        List<SimParticipant> chosen = new ArrayList<>();
+        while (chosen.size() < count) {
+            chosen.add(all.remove(random.nextInt(all.size())));
+        }
+        return chosen;
+    }
+}
