@@ -1,0 +1,435 @@
+package dev.verdict.coordinator.log.ratis;
+
+import dev.verdict.coordinator.log.DecisionLog;
+import dev.verdict.coordinator.log.GroupCommitter;
+import dev.verdict.coordinator.log.LocalReplica;
+import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.log.LogStatus;
+import dev.verdict.coordinator.log.NoQuorumException;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCodec;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision log replicated by Apache Ratis: one Raft server (gRPC) for this node, plus a Raft client over the
+ * group that this node uses to propose (through the leader, wherever it is) and to read (linearizably, at this
+ * node, by read index).
+ *
+ * <p>Usage:
+ * <pre>{@code
+ * RaftNodeConfig config = RaftNodeConfig.of("prod", "n1",
+ *         Map.of("n1", "c1:9870", "n2", "c2:9870", "n3", "c3:9870"), Path.of("/var/lib/verdict/raft"));
+ * RatisDecisionLog log = new RatisDecisionLog(config);
+ * log.addListener(driver);   // optional: register before start() to hear the replay of the local log too
+ * log.start();               // or RatisDecisionLog.start(config)
+ * ...
+ * log.close();
+ * }</pre>
+ *
+ * <p>Proposals go through a {@link GroupCommitter}: concurrent commands share one Raft entry. Every request (write
+ * or read) is retried by the Raft client across leader changes, but for at most {@code requestTimeout}; then it
+ * fails with {@link NoQuorumException} (for a write: outcome unknown).
+ */
+public final class RatisDecisionLog implements DecisionLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RatisDecisionLog.class);
+
+    /** Pause between client retries while no leader answers (a leader hint from a follower is used at once). */
+    static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+    static final int SNAPSHOTS_RETAINED = 3;
+
+    private final RaftNodeConfig config;
+    private final LocalReplica replica;
+    private final TransactionStateMachine stateMachine;
+    private final RaftGroup group;
+    private final RaftPeerId selfId;
+    private final GroupCommitter committer;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile RaftServer server;
+    private volatile RaftClient client;
+
+    /** Builds the node without starting it; see {@link #start()}. */
+    public RatisDecisionLog(RaftNodeConfig config) {
+        this(config, new LocalReplica());
+    }
+
+    public RatisDecisionLog(RaftNodeConfig config, LocalReplica replica) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.replica = Objects.requireNonNull(replica, "replica");
+        this.stateMachine = new TransactionStateMachine(replica);
+        List<RaftPeer> peers = new ArrayList<>();
+        config.peers().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
+        this.group = RaftGroup.valueOf(config.groupId(), peers);
+        this.selfId = RaftPeerId.valueOf(config.nodeId());
+        this.committer = new GroupCommitter(this::sendEntry, System::currentTimeMillis,
+                GroupCommitter.DEFAULT_MAX_BATCH, GroupCommitter.DEFAULT_MAX_IN_FLIGHT, config.nodeId());
+    }
+
+    /** Builds and starts a node. */
+    public static RatisDecisionLog start(RaftNodeConfig config) {
+        RatisDecisionLog log = new RatisDecisionLog(config);
+        try {
+            log.start();
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        return log;
+    }
+
+    /**
+     * Starts the Raft server (recovering the log and latest snapshot from {@code dataDir}, or formatting it on
+     * first start), the Raft client and the group-commit thread.
+     *
+     * @throws UncheckedIOException if the storage cannot be opened or the port cannot be bound
+     */
+    public RatisDecisionLog start() {
+        if (closed.get()) {
+            throw new IllegalStateException("decision log of " + config.nodeId() + " is closed");
+        }
+        if (!started.compareAndSet(false, true)) {
+            return this;
+        }
+        try {
+            Files.createDirectories(config.dataDir());
+            RaftServer raftServer = RaftServer.newBuilder()
+                    .setServerId(selfId)
+                    .setGroup(group)
+                    .setStateMachine(stateMachine)
+                    .setProperties(serverProperties(config))
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            this.server = raftServer;
+            raftServer.start();
+            this.client = RaftClient.newBuilder()
+                    .setClientId(ClientId.randomId())
+                    .setRaftGroup(group)
+                    .setProperties(clientProperties(config))
+                    .setRetryPolicy(retryPolicy(config.requestTimeout()))
+                    .build();
+            committer.start();
+            LOG.info("decision log node {} started at {} (group {}, data {})",
+                    config.nodeId(), config.address(), group.getGroupId(), config.dataDir());
+            return this;
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot start Raft node " + config.nodeId() + " at " + config.address(), e);
+        }
+    }
+
+    static RaftProperties serverProperties(RaftNodeConfig config) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().toFile()));
+        GrpcConfigKeys.Server.setPort(properties, config.port());
+
+        TimeDuration min = millis(config.electionTimeoutMin());
+        TimeDuration max = millis(config.electionTimeoutMax());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, min);
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, max);
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(properties, min);
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties, max);
+
+        // Status reads are linearizable everywhere (DESIGN rule 8): a follower asks the leader for the read index
+        // and answers once it has applied that far; no lease, so a deposed leader can never serve a stale read.
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setTimeout(properties, millis(config.requestTimeout()));
+
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setCreationGap(properties, Math.max(1, Math.min(1024, config.snapshotThreshold())));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, SNAPSHOTS_RETAINED);
+        return properties;
+    }
+
+    static RaftProperties clientProperties(RaftNodeConfig config) {
+        RaftProperties properties = new RaftProperties();
+        // One attempt may wait this long (e.g. on a leader that lost its quorum) before the client retries elsewhere.
+        long attemptMillis = Math.max(config.electionTimeoutMax().toMillis() * 2,
+                Math.min(3_000, config.requestTimeout().toMillis() / 2));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(attemptMillis, TimeUnit.MILLISECONDS));
+        return properties;
+    }
+
+    /** Retries every kind of request across leader changes, until {@code requestTimeout} after it was issued. */
+    static RetryPolicy retryPolicy(Duration requestTimeout) {
+        RequestTypeDependentRetryPolicy.Builder builder = RequestTypeDependentRetryPolicy.newBuilder();
+        RetryPolicy perAttempt = RetryPolicies.retryForeverWithSleep(RETRY_SLEEP);
+        for (TypeCase type : TypeCase.values()) {
+            builder.setRetryPolicy(type, perAttempt);
+            builder.setTimeout(type, millis(requestTimeout));
+        }
+        return builder.build();
+    }
+
+    private static TimeDuration millis(Duration duration) {
+        return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- DecisionLog
+
+    @Override
+    public CompletableFuture<TxResult> propose(TxCommand command) {
+        Objects.requireNonNull(command, "command");
+        if (!started.get() || closed.get()) {
+            return CompletableFuture.failedFuture(notRunning());
+        }
+        return committer.submit(command);
+    }
+
+    /** Sends one group of commands as one Raft entry. */
+    private CompletableFuture<List<TxResult>> sendEntry(TxCodec.Entry entry) {
+        RaftClient raftClient = client;
+        if (raftClient == null || closed.get()) {
+            return CompletableFuture.failedFuture(notRunning());
+        }
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeEntry(entry)));
+        return request(raftClient.async().send(message), "proposal of " + entry.commands().size() + " command(s)",
+                reply -> {
+                    List<TxResult> results = TxCodec.decodeResults(reply.getMessage().getContent().toByteArray());
+                    if (results.size() != entry.commands().size()) {
+                        throw new IllegalStateException("entry of " + entry.commands().size()
+                                + " commands answered with " + results.size() + " results");
+                    }
+                    return results;
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<TransactionView>> query(TxQuery query) {
+        Objects.requireNonNull(query, "query");
+        RaftClient raftClient = client;
+        if (raftClient == null || closed.get()) {
+            return CompletableFuture.failedFuture(notRunning());
+        }
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeQuery(query)));
+        // Read index at this node: linearizable (the server's read option is LINEARIZABLE) without loading the
+        // leader; unordered so that one slow read never holds up another.
+        return request(raftClient.async().sendReadOnlyUnordered(message, selfId), "query " + query,
+                reply -> TxCodec.decodeViews(reply.getMessage().getContent().toByteArray()));
+    }
+
+    /** Bounds a Raft request by {@code requestTimeout} and maps every failure to {@link NoQuorumException}. */
+    private <T> CompletableFuture<T> request(CompletableFuture<RaftClientReply> sent, String what,
+                                             Function<RaftClientReply, T> decode) {
+        long timeoutMillis = config.requestTimeout().toMillis();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        sent.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                String why = cause instanceof TimeoutException
+                        ? "no answer within " + config.requestTimeout()
+                        : String.valueOf(cause);
+                result.completeExceptionally(new NoQuorumException(
+                        config.nodeId() + ": " + what + " failed: " + why, cause));
+                return;
+            }
+            if (reply == null || !reply.isSuccess()) {
+                Throwable cause = reply == null ? null : reply.getException();
+                result.completeExceptionally(new NoQuorumException(
+                        config.nodeId() + ": " + what + " was not accepted: " + cause, cause));
+                return;
+            }
+            try {
+                result.complete(decode.apply(reply));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(new NoQuorumException(
+                        config.nodeId() + ": " + what + " returned an unreadable reply", e));
+            }
+        });
+        return result;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private NoQuorumException notRunning() {
+        return new NoQuorumException("decision log of " + config.nodeId()
+                + (closed.get() ? " is closed" : " is not started"), null);
+    }
+
+    @Override
+    public LocalReplica replica() {
+        return replica;
+    }
+
+    /**
+     * Registers for apply events (every command applied to this node's replica) and leadership events. A listener
+     * added while this node leads hears {@code onLeadershipChange(true, term)} at once. A listener that throws is
+     * logged and never disturbs the log.
+     */
+    @Override
+    public void addListener(LogListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        LogListener guarded = new GuardedListener(listener);
+        replica.addListener(guarded);
+        stateMachine.addLeadershipListener(guarded);
+    }
+
+    @Override
+    public LogStatus status() {
+        RaftServer raftServer = server;
+        List<LogStatus.Member> configured = new ArrayList<>();
+        config.peers().forEach((id, address) -> configured.add(new LogStatus.Member(id, address)));
+        if (raftServer == null || closed.get()) {
+            return new LogStatus(config.nodeId(), null, 0, 0, replica.appliedIndex(), configured);
+        }
+        try {
+            RaftServer.Division division = raftServer.getDivision(group.getGroupId());
+            var info = division.getInfo();
+            RaftPeerId leader = info.getLeaderId();
+            List<String> order = new ArrayList<>(config.peers().keySet());
+            List<LogStatus.Member> members = new ArrayList<>();
+            for (RaftPeer peer : division.getRaftConf().getCurrentPeers()) {
+                members.add(new LogStatus.Member(peer.getId().toString(), peer.getAddress()));
+            }
+            members.sort(Comparator.comparingInt((LogStatus.Member m) -> {
+                int i = order.indexOf(m.nodeId());
+                return i < 0 ? Integer.MAX_VALUE : i;
+            }).thenComparing(LogStatus.Member::nodeId));
+            return new LogStatus(config.nodeId(), leader == null ? null : leader.toString(), info.getCurrentTerm(),
+                    division.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(),
+                    members.isEmpty() ? configured : members);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: no Raft status", config.nodeId(), e);
+            return new LogStatus(config.nodeId(), null, 0, 0, replica.appliedIndex(), configured);
+        }
+    }
+
+    // ---------------------------------------------------------------- operations and tests
+
+    /**
+     * Takes a snapshot of this node's state machine now (the log before it can then be purged).
+     *
+     * @return the log index the snapshot covers
+     * @throws NoQuorumException if the server did not take it
+     */
+    public long takeSnapshot() {
+        RaftClient raftClient = client;
+        if (raftClient == null || closed.get()) {
+            throw notRunning();
+        }
+        try {
+            RaftClientReply reply = raftClient.getSnapshotManagementApi(selfId)
+                    .create(true, config.requestTimeout().toMillis());
+            if (!reply.isSuccess()) {
+                throw new NoQuorumException(config.nodeId() + ": snapshot refused: " + reply.getException(),
+                        reply.getException());
+            }
+            return reply.getLogIndex();
+        } catch (IOException e) {
+            throw new NoQuorumException(config.nodeId() + ": snapshot failed: " + e, e);
+        }
+    }
+
+    public RaftNodeConfig config() {
+        return config;
+    }
+
+    /** The Ratis state machine of this node (snapshot indexes, leadership term). */
+    public TransactionStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    /** The term this node leads and is ready in, or 0 when it does not lead. */
+    public long leaderTerm() {
+        return stateMachine.leaderTerm();
+    }
+
+    /** Stops the group committer, the client and the server (releasing its port and storage lock). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        committer.close();
+        RaftClient raftClient = client;
+        if (raftClient != null) {
+            try {
+                raftClient.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: closing the Raft client failed", config.nodeId(), e);
+            }
+        }
+        RaftServer raftServer = server;
+        if (raftServer != null) {
+            try {
+                raftServer.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: closing the Raft server failed", config.nodeId(), e);
+            }
+        }
+        stateMachine.lostLeadership("log closed");
+        LOG.info("decision log node {} closed", config.nodeId());
+    }
+
+    @Override
+    public String toString() {
+        return "RatisDecisionLog[" + config.nodeId() + "@" + config.address() + "]";
+    }
+
+    /** Keeps a failing listener from breaking the apply loop or the leadership bookkeeping. */
+    private record GuardedListener(LogListener delegate) implements LogListener {
+        @Override
+        public void onApplied(TxCommand command, TxResult result, long index) {
+            try {
+                delegate.onApplied(command, result, index);
+            } catch (RuntimeException e) {
+                LOG.error("log listener {} failed on command at index {}", delegate, index, e);
+            }
+        }
+
+        @Override
+        public void onLeadershipChange(boolean leader, long term) {
+            try {
+                delegate.onLeadershipChange(leader, term);
+            } catch (RuntimeException e) {
+                LOG.error("log listener {} failed on leadership change ({}, term {})", delegate, leader, term, e);
+            }
+        }
+    }
+}

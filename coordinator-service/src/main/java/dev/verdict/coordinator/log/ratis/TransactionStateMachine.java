@@ -1,0 +1,313 @@
+package dev.verdict.coordinator.log.ratis;
+
+import dev.verdict.coordinator.log.LocalReplica;
+import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.txn.TxCodec;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine of the decision log: applies committed entries ({@link TxCodec.Entry}, a group of
+ * commands) to this node's {@link LocalReplica}, answers linearizable queries from it, snapshots it to a single
+ * file per snapshot (with an MD5 beside it), and turns Ratis's leadership notifications into
+ * {@link LogListener#onLeadershipChange} events.
+ *
+ * <p>Leadership events: {@code true} fires once this node is leader <em>and ready</em> (its first entry of the
+ * term is applied, so its replica reflects every earlier commit and proposals can be served); {@code false} fires
+ * when it steps down, sees another leader, or shuts down. Events alternate strictly (true, false, true, ...), the
+ * false event carrying the term that ended.
+ */
+public final class TransactionStateMachine extends BaseStateMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionStateMachine.class);
+
+    private final LocalReplica replica;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final List<LogListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    /** Serialises apply against snapshot, so a snapshot's bytes match its term-index. */
+    private final Object applyLock = new Object();
+    private final Object leadershipLock = new Object();
+    /** The term this node leads (ready), or 0 when it is not leader. Guarded by leadershipLock. */
+    private long leaderTerm;
+    private volatile long lastSnapshotLoadedIndex = RaftLog.INVALID_LOG_INDEX;
+    private volatile long lastSnapshotTakenIndex = RaftLog.INVALID_LOG_INDEX;
+
+    public TransactionStateMachine(LocalReplica replica) {
+        this.replica = Objects.requireNonNull(replica, "replica");
+    }
+
+    public LocalReplica replica() {
+        return replica;
+    }
+
+    // ---------------------------------------------------------------- lifecycle and snapshots
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        loadLatestSnapshot();
+    }
+
+    /** Called after the leader installed a snapshot on this node (it was too far behind): reload from it. */
+    @Override
+    public void reinitialize() throws IOException {
+        loadLatestSnapshot();
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    private void loadLatestSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            return;
+        }
+        Path file = snapshot.getFile().getPath();
+        if (!Files.exists(file)) {
+            LOG.warn("{}: snapshot file {} is missing; starting from the log", getId(), file);
+            return;
+        }
+        MD5Hash md5 = snapshot.getFile().getFileDigest();
+        if (md5 != null) {
+            MD5FileUtil.verifySavedMD5(file.toFile(), md5);
+        }
+        TermIndex termIndex = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file.toFile());
+        byte[] bytes = Files.readAllBytes(file);
+        synchronized (applyLock) {
+            replica.restore(bytes);
+            setLastAppliedTermIndex(termIndex);
+        }
+        lastSnapshotLoadedIndex = termIndex.getIndex();
+        LOG.info("{}: restored the transaction table from snapshot {} ({} bytes)", getId(), termIndex, bytes.length);
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        byte[] bytes;
+        TermIndex applied;
+        synchronized (applyLock) {
+            applied = getLastAppliedTermIndex();
+            if (applied == null || applied.getIndex() < 0) {
+                return RaftLog.INVALID_LOG_INDEX;
+            }
+            bytes = replica.snapshot();
+        }
+        File target = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+        Path dir = target.toPath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".verdict-snapshot-", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), applied));
+        lastSnapshotTakenIndex = applied.getIndex();
+        LOG.info("{}: took snapshot {} ({} bytes)", getId(), applied, bytes.length);
+        return applied.getIndex();
+    }
+
+    /** The index of the snapshot this state machine last restored from, or -1 if it never did. */
+    public long lastSnapshotLoadedIndex() {
+        return lastSnapshotLoadedIndex;
+    }
+
+    /** The index of the last snapshot this state machine took, or -1 if it never did. */
+    public long lastSnapshotTakenIndex() {
+        return lastSnapshotTakenIndex;
+    }
+
+    // ---------------------------------------------------------------- apply and query
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto logEntry = trx.getLogEntry();
+        TermIndex termIndex = TermIndex.valueOf(logEntry);
+        TxCodec.Entry entry;
+        try {
+            entry = TxCodec.decodeEntry(logEntry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (RuntimeException e) {
+            // Deterministic on every replica: the entry is skipped everywhere, and its proposer hears of it.
+            LOG.error("{}: unreadable log entry at {}; skipped", getId(), termIndex, e);
+            synchronized (applyLock) {
+                updateLastAppliedTermIndex(termIndex);
+            }
+            return CompletableFuture.failedFuture(
+                    new StateMachineException("unreadable log entry at " + termIndex + ": " + e.getMessage()));
+        }
+        List<TxResult> results;
+        synchronized (applyLock) {
+            results = replica.apply(entry, termIndex.getIndex());
+            updateLastAppliedTermIndex(termIndex);
+        }
+        return CompletableFuture.completedFuture(
+                Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeResults(results))));
+    }
+
+    /** Non-state-machine entries (configuration, a new leader's first entry) also advance the applied index. */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        synchronized (applyLock) {
+            super.notifyTermIndexUpdated(term, index);
+        }
+    }
+
+    /** Answers a query from this replica; Ratis calls it once the read index is applied here (linearizable). */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            TxQuery query = TxCodec.decodeQuery(request.getContent().toByteArray());
+            byte[] answer = TxCodec.encodeViews(replica.read(table -> table.query(query)));
+            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(answer)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- leadership
+
+    /**
+     * Registers a leadership listener. If this node already leads (ready), the listener hears
+     * {@code onLeadershipChange(true, term)} at once, so a listener registered late misses no leadership.
+     */
+    public void addLeadershipListener(LogListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (leadershipLock) {
+            leadershipListeners.add(listener);
+            if (leaderTerm != 0) {
+                notifyListener(listener, true, leaderTerm);
+            }
+        }
+    }
+
+    /** The term this node leads (and is ready in), or 0 when it does not lead. */
+    public long leaderTerm() {
+        synchronized (leadershipLock) {
+            return leaderTerm;
+        }
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        Optional<RaftServer.Division> division = division();
+        if (division.isEmpty()) {
+            return;
+        }
+        var info = division.get().getInfo();
+        long term = info.getCurrentTerm();
+        synchronized (leadershipLock) {
+            // Re-check under the lock: a step-down racing with this notification must win.
+            if (!info.isLeader() || info.getCurrentTerm() != term || leaderTerm == term) {
+                return;
+            }
+            if (leaderTerm != 0) {
+                fire(false, leaderTerm); // led an earlier term without having heard of its end
+            }
+            leaderTerm = term;
+            LOG.info("{}: leader ready in term {}", getId(), term);
+            fire(true, term);
+        }
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        if (!groupMemberId.getPeerId().equals(newLeaderId)) {
+            lostLeadership("leader is now " + newLeaderId);
+        }
+    }
+
+    @Override
+    public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+        lostLeadership("stepped down");
+    }
+
+    @Override
+    public void notifyServerShutdown(RoleInfoProto roleInfo, boolean allServer) {
+        lostLeadership("server shutdown");
+    }
+
+    @Override
+    public void close() throws IOException {
+        lostLeadership("state machine closed");
+        super.close();
+    }
+
+    void lostLeadership(String why) {
+        synchronized (leadershipLock) {
+            if (leaderTerm == 0) {
+                return;
+            }
+            long term = leaderTerm;
+            leaderTerm = 0;
+            LOG.info("{}: no longer leader of term {} ({})", getId(), term, why);
+            fire(false, term);
+        }
+    }
+
+    private void fire(boolean leader, long term) {
+        for (LogListener listener : leadershipListeners) {
+            notifyListener(listener, leader, term);
+        }
+    }
+
+    private void notifyListener(LogListener listener, boolean leader, long term) {
+        try {
+            listener.onLeadershipChange(leader, term);
+        } catch (RuntimeException e) {
+            LOG.error("{}: leadership listener {} failed", getId(), listener, e);
+        }
+    }
+
+    private Optional<RaftServer.Division> division() {
+        CompletableFuture<RaftServer> server = getServer();
+        if (!server.isDone() || server.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(server.join().getDivision(getGroupId()));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: no division for {}", getId(), getGroupId(), e);
+            return Optional.empty();
+        }
+    }
+}
