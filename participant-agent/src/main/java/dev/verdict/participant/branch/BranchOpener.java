@@ -1,0 +1,92 @@
+package dev.verdict.participant.branch;
+
+import dev.verdict.participant.coordinator.CoordinatorProblemException;
+import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
+import dev.verdict.protocol.ErrorCode;
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.coordinator.CoordinatorApi;
+import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.Enlisted;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a branch: enlists with the coordinator first (so a transaction that is no longer active gets no work
+ * done), then takes a connection out of the pool and starts the local transaction that the branch keeps open.
+ */
+final class BranchOpener {
+
+    private static final Logger log = LoggerFactory.getLogger(BranchOpener.class);
+
+    private final CoordinatorApi coordinator;
+    private final DataSource dataSource;
+    private final ParticipantIdentity identity;
+    private final Supplier<String> endpoint;
+    private final Duration branchTimeout;
+    private final Duration lockTimeout;
+    private final Clock clock;
+
+    BranchOpener(CoordinatorApi coordinator, DataSource dataSource, ParticipantIdentity identity,
+            Supplier<String> endpoint, Duration branchTimeout, Duration lockTimeout, Clock clock) {
+        this.coordinator = coordinator;
+        this.dataSource = dataSource;
+        this.identity = identity;
+        this.endpoint = endpoint;
+        this.branchTimeout = branchTimeout;
+        this.lockTimeout = lockTimeout;
+        this.clock = clock;
+    }
+
+    BranchPhase.Active open(long txId) {
+        Instant deadline = enlist(txId);
+        try {
+            Connection connection = dataSource.getConnection();
+            try {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    // LOCAL: the setting ends with the branch's transaction, the pooled connection keeps its default
+                    statement.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+                }
+                return new BranchPhase.Active(connection, deadline);
+            } catch (SQLException | RuntimeException e) {
+                BranchConnections.discard(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            // enlisted but no branch: PREPARE will find nothing and vote NO, so the transaction aborts safely
+            throw new BranchException(ErrorCode.PARTICIPANT_UNAVAILABLE,
+                    "cannot open a branch for transaction " + txId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Instant enlist(long txId) {
+        Enlisted enlisted;
+        try {
+            enlisted = coordinator.enlist(txId, new EnlistRequest(identity.participantId(), endpoint.get()));
+        } catch (CoordinatorProblemException e) {
+            ErrorCode code = e.code().orElse(ErrorCode.TRANSACTION_NOT_ACTIVE);
+            if (code.status() >= 500) {
+                throw new BranchException(ErrorCode.PARTICIPANT_UNAVAILABLE,
+                        "coordinator could not enlist this participant in transaction " + txId + ": " + e.getMessage(), e);
+            }
+            throw new BranchException(code, "transaction " + txId + " refused the enlist: " + e.getMessage(), e);
+        } catch (CoordinatorUnavailableException e) {
+            throw new BranchException(ErrorCode.PARTICIPANT_UNAVAILABLE,
+                    "no coordinator reachable to enlist in transaction " + txId, e);
+        }
+        if (enlisted.state() != TxState.ACTIVE) {
+            throw new BranchException(ErrorCode.TRANSACTION_NOT_ACTIVE,
+                    "transaction " + txId + " is " + enlisted.state());
+        }
+        log.debug("enlisted {} in transaction {} until {}", identity.participantId(), txId, enlisted.deadline());
+        return enlisted.deadline() != null ? enlisted.deadline() : clock.instant().plus(branchTimeout);
+    }
+}

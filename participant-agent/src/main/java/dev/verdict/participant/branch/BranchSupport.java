@@ -1,0 +1,51 @@
+package dev.verdict.participant.branch;
+
+import dev.verdict.protocol.coordinator.CoordinatorApi;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Wires the branch machinery around one shared registry and memory; the auto-configuration exposes its parts
+ * as beans. Kept here so the package's internals (Branch, BranchRegistry, BranchOpener) stay package-private.
+ */
+public final class BranchSupport {
+
+    private final BranchWorkRunner runner;
+    private final TwoPhaseParticipant twoPhase;
+    private final BranchReaper reaper;
+    private final BranchListing listing;
+
+    /** Settings of the branch machinery. */
+    public record Settings(Duration branchTimeout, Duration lockTimeout, int endedMemorySize, Duration busyWait) {
+    }
+
+    public BranchSupport(DataSource dataSource, CoordinatorApi coordinator, ParticipantIdentity identity,
+            Supplier<String> endpoint, PreparedTransactions prepared, Settings settings, Clock clock) {
+        BranchRegistry registry = new BranchRegistry();
+        EndedTransactions ended = new EndedTransactions(settings.endedMemorySize());
+        BranchOpener opener = new BranchOpener(coordinator, dataSource, identity, endpoint,
+                settings.branchTimeout(), settings.lockTimeout(), clock);
+        this.runner = new BranchWorkRunner(dataSource, identity, registry, ended, opener, settings.branchTimeout(), clock);
+        this.twoPhase = new TwoPhaseParticipant(identity, registry, ended, prepared, coordinator, settings.busyWait());
+        this.reaper = new BranchReaper(registry, ended, clock);
+        this.listing = new BranchListing(identity, registry, prepared);
+    }
+
+    public BranchWorkRunner runner() {
+        return runner;
+    }
+
+    public TwoPhaseParticipant twoPhase() {
+        return twoPhase;
+    }
+
+    public BranchReaper reaper() {
+        return reaper;
+    }
+
+    public BranchListing listing() {
+        return listing;
+    }
+}

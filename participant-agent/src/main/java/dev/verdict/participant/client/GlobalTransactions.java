@@ -1,0 +1,143 @@
+package dev.verdict.participant.client;
+
+import dev.verdict.participant.context.CurrentTransaction;
+import dev.verdict.participant.coordinator.CoordinatorProblemException;
+import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
+import dev.verdict.protocol.ErrorCode;
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.coordinator.BeginTransactionRequest;
+import dev.verdict.protocol.coordinator.CoordinatorApi;
+import dev.verdict.protocol.coordinator.TransactionBegun;
+import dev.verdict.protocol.coordinator.TransactionOutcome;
+import dev.verdict.protocol.coordinator.TransactionStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Begins, commits and aborts global transactions on the coordinator cluster (any node; the next one on a
+ * connection failure or 503). {@link #execute} is the template most apps want: begin, run the work with the
+ * transaction current (so RestClient calls carry {@code Verdict-Tx}), commit on success, abort on exception.
+ *
+ * <p>A commit whose answer is lost is never guessed: the client reads the linearizable status until the
+ * decision is there, and throws {@link OutcomeUnknownException} if it is not within outcome-poll-timeout.
+ */
+public final class GlobalTransactions {
+
+    private static final Duration POLL_PAUSE = Duration.ofMillis(200);
+
+    private final CoordinatorApi coordinator;
+    private final Duration defaultTimeout;
+    private final Duration outcomePollTimeout;
+    private final Clock clock;
+
+    public GlobalTransactions(CoordinatorApi coordinator, Duration defaultTimeout, Duration outcomePollTimeout, Clock clock) {
+        this.coordinator = coordinator;
+        this.defaultTimeout = defaultTimeout;
+        this.outcomePollTimeout = outcomePollTimeout;
+        this.clock = clock;
+    }
+
+    public GlobalTransaction begin() {
+        return begin(defaultTimeout);
+    }
+
+    /** Begins a transaction; the Idempotency-Key makes the retry on another node begin it only once. */
+    public GlobalTransaction begin(Duration timeout) {
+        TransactionBegun begun = coordinator.begin(new BeginTransactionRequest(timeout.toMillis()), UUID.randomUUID().toString());
+        return new GlobalTransaction(begun.txId(), begun.deadline());
+    }
+
+    /** Asks the coordinator to commit: the answer is its logged decision, COMMITTED or ABORTED (with a reason). */
+    public TransactionOutcome commit(long txId) {
+        try {
+            return coordinator.commit(txId);
+        } catch (CoordinatorProblemException e) {
+            if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)
+                    || e.is(ErrorCode.DECISION_PENDING)) {
+                return awaitDecision(txId, e);
+            }
+            throw e;
+        } catch (CoordinatorUnavailableException e) {
+            return awaitDecision(txId, e);
+        }
+    }
+
+    /** Asks the coordinator to abort; a transaction already committed stays committed (the answer says so). */
+    public TransactionOutcome abort(long txId) {
+        try {
+            return coordinator.abort(txId);
+        } catch (CoordinatorProblemException e) {
+            if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)) {
+                return awaitDecision(txId, e);
+            }
+            throw e;
+        }
+    }
+
+    /** The transaction's status, read linearizably from the decision log. */
+    public TransactionStatus status(long txId) {
+        return coordinator.status(txId);
+    }
+
+    public TransactionOutcome execute(TransactionWork work) {
+        return execute(defaultTimeout, work);
+    }
+
+    /**
+     * Begins a transaction, runs {@code work} with it current, and commits; returns the decision (which may be
+     * ABORTED, e.g. when a participant voted NO). If the work throws, the transaction is aborted and the
+     * exception rethrown (a checked one wrapped in {@link TransactionWorkException}).
+     */
+    public TransactionOutcome execute(Duration timeout, TransactionWork work) {
+        GlobalTransaction tx = begin(timeout);
+        try (CurrentTransaction.Scope scope = CurrentTransaction.enter(tx.txId())) {
+            work.run(tx);
+        } catch (Exception | Error failure) {
+            try {
+                abort(tx.txId());
+            } catch (RuntimeException abortFailure) {
+                failure.addSuppressed(abortFailure); // the coordinator's timeout aborts it anyway
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw new TransactionWorkException(tx.txId(), (Exception) failure);
+        }
+        return commit(tx.txId());
+    }
+
+    private TransactionOutcome awaitDecision(long txId, RuntimeException why) {
+        Instant giveUp = clock.instant().plus(outcomePollTimeout);
+        RuntimeException last = why;
+        while (true) {
+            try {
+                TransactionStatus status = coordinator.status(txId);
+                if (status.state().isDecided()) {
+                    return new TransactionOutcome(txId, status.state(), status.reason());
+                }
+            } catch (CoordinatorUnavailableException | CoordinatorProblemException e) {
+                last = e;
+            }
+            if (!clock.instant().isBefore(giveUp)) {
+                throw new OutcomeUnknownException(txId, "outcome of transaction " + txId
+                        + " is not known yet; read its status later", last);
+            }
+            try {
+                Thread.sleep(POLL_PAUSE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OutcomeUnknownException(txId, "interrupted while waiting for the outcome of " + txId, e);
+            }
+        }
+    }
+
+    /** Whether {@code outcome} is a commit: a convenience for callers of {@link #execute}. */
+    public static boolean committed(TransactionOutcome outcome) {
+        return outcome.state() == TxState.COMMITTED;
+    }
+}

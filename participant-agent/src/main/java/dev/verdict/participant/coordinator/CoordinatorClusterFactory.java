@@ -1,0 +1,42 @@
+package dev.verdict.participant.coordinator;
+
+import dev.verdict.participant.context.VerdictTxPropagationInterceptor;
+import dev.verdict.protocol.coordinator.CoordinatorApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
+
+/** Builds a {@link CoordinatorCluster}: one {@link CoordinatorApi} proxy per node, from the app's RestClient builder. */
+public final class CoordinatorClusterFactory {
+
+    private CoordinatorClusterFactory() {
+    }
+
+    public static CoordinatorCluster create(RestClient.Builder builder, List<URI> urls, Duration connectTimeout,
+            Duration readTimeout) {
+        HttpClient httpClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
+        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+        requestFactory.setReadTimeout(readTimeout);
+        List<CoordinatorCluster.Node> nodes = urls.stream().map(url -> {
+            RestClient restClient = builder.clone()
+                    .baseUrl(url.toString())
+                    .requestFactory(requestFactory)
+                    // calls to the coordinator are about a transaction, not inside it
+                    .requestInterceptors(list -> list.removeIf(VerdictTxPropagationInterceptor.class::isInstance))
+                    .build();
+            CoordinatorApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient))
+                    .build()
+                    .createClient(CoordinatorApi.class);
+            return new CoordinatorCluster.Node(url, api);
+        }).toList();
+        return new CoordinatorCluster(nodes);
+    }
+}

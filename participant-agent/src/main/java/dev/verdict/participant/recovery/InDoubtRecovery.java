@@ -1,0 +1,107 @@
+package dev.verdict.participant.recovery;
+
+import dev.verdict.participant.branch.BranchException;
+import dev.verdict.participant.branch.ParticipantIdentity;
+import dev.verdict.participant.branch.PreparedTransactions;
+import dev.verdict.participant.branch.TwoPhaseParticipant;
+import dev.verdict.participant.coordinator.CoordinatorProblemException;
+import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
+import dev.verdict.protocol.ErrorCode;
+import dev.verdict.protocol.coordinator.CoordinatorApi;
+import dev.verdict.protocol.coordinator.TransactionStatus;
+import java.sql.SQLException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves this participant's prepared branches by asking the coordinator for each decision: the way a branch
+ * that voted YES learns its outcome after a lost phase-2 message, an agent restart or a database restart.
+ *
+ * <ul>
+ * <li>COMMITTED: COMMIT PREPARED. ABORTED: ROLLBACK PREPARED.</li>
+ * <li>ACTIVE or PREPARING: not decided yet; left in doubt, asked again next round.</li>
+ * <li>404 TRANSACTION_NOT_FOUND: presumed abort, ROLLBACK PREPARED. Safe because the coordinator keeps every
+ * decision until all participants acknowledged phase 2, and this branch has not acknowledged: a transaction the
+ * coordinator does not know was never decided COMMIT.</li>
+ * <li>Coordinator unreachable or any other answer: left in doubt. Recovery never guesses COMMIT (nor ABORT).</li>
+ * </ul>
+ */
+public final class InDoubtRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(InDoubtRecovery.class);
+
+    /** What one round did. */
+    public record Round(int committed, int rolledBack, int leftInDoubt) {
+    }
+
+    private final ParticipantIdentity identity;
+    private final PreparedTransactions prepared;
+    private final CoordinatorApi coordinator;
+    private final TwoPhaseParticipant twoPhase;
+
+    public InDoubtRecovery(ParticipantIdentity identity, PreparedTransactions prepared, CoordinatorApi coordinator,
+            TwoPhaseParticipant twoPhase) {
+        this.identity = identity;
+        this.prepared = prepared;
+        this.coordinator = coordinator;
+        this.twoPhase = twoPhase;
+    }
+
+    public Round recover() {
+        List<PreparedTransactions.Prepared> inDoubt;
+        try {
+            inDoubt = prepared.list(identity.clusterId(), identity.participantId());
+        } catch (SQLException e) {
+            log.warn("recovery cannot read pg_prepared_xacts: {}", e.getMessage());
+            return new Round(0, 0, 0);
+        }
+        int committed = 0;
+        int rolledBack = 0;
+        int left = 0;
+        for (PreparedTransactions.Prepared branch : inDoubt) {
+            switch (resolve(branch.gid().txId())) {
+                case COMMITTED -> committed++;
+                case ROLLED_BACK -> rolledBack++;
+                case LEFT -> left++;
+            }
+        }
+        if (!inDoubt.isEmpty()) {
+            log.info("recovery of {}: {} committed, {} rolled back, {} still in doubt",
+                    identity.participantId(), committed, rolledBack, left);
+        }
+        return new Round(committed, rolledBack, left);
+    }
+
+    private enum Result { COMMITTED, ROLLED_BACK, LEFT }
+
+    private Result resolve(long txId) {
+        try {
+            TransactionStatus status = coordinator.status(txId);
+            long index = status.decisionIndex() == null ? 0 : status.decisionIndex();
+            return switch (status.state()) {
+                case COMMITTED -> {
+                    twoPhase.commit(txId, index);
+                    yield Result.COMMITTED;
+                }
+                case ABORTED -> {
+                    twoPhase.rollbackDecided(txId, index);
+                    yield Result.ROLLED_BACK;
+                }
+                case ACTIVE, PREPARING -> Result.LEFT;
+            };
+        } catch (CoordinatorProblemException e) {
+            if (e.is(ErrorCode.TRANSACTION_NOT_FOUND)) {
+                log.info("coordinator does not know transaction {}: presumed abort", txId);
+                twoPhase.rollbackDecided(txId, 0);
+                return Result.ROLLED_BACK;
+            }
+            log.warn("recovery of transaction {} left in doubt: {}", txId, e.getMessage());
+        } catch (CoordinatorUnavailableException e) {
+            log.warn("recovery of transaction {} left in doubt: {}", txId, e.getMessage());
+        } catch (BranchException e) {
+            log.warn("recovery of transaction {} left in doubt: {}", txId, e.getMessage());
+        }
+        return Result.LEFT;
+    }
+}
