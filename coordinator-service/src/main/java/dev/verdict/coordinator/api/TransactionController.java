@@ -1,0 +1,86 @@
+package dev.verdict.coordinator.api;
+
+import dev.verdict.coordinator.cluster.ClusterView;
+import dev.verdict.coordinator.commit.CoordinatorException;
+import dev.verdict.coordinator.commit.TransactionCoordinator;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.protocol.ErrorCode;
+import dev.verdict.protocol.coordinator.BeginTransactionRequest;
+import dev.verdict.protocol.coordinator.ClusterStatus;
+import dev.verdict.protocol.coordinator.CoordinatorApi;
+import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.Enlisted;
+import dev.verdict.protocol.coordinator.TransactionBegun;
+import dev.verdict.protocol.coordinator.TransactionOutcome;
+import dev.verdict.protocol.coordinator.TransactionStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The coordinator's REST API (mappings come from {@link CoordinatorApi}); any node serves every call. */
+@RestController
+class TransactionController implements CoordinatorApi {
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    private static final int MAX_LIST_LIMIT = 1_000;
+
+    private final TransactionCoordinator coordinator;
+    private final ClusterView cluster;
+
+    TransactionController(TransactionCoordinator coordinator, ClusterView cluster) {
+        this.coordinator = coordinator;
+        this.cluster = cluster;
+    }
+
+    @Override
+    @ResponseStatus(HttpStatus.CREATED)
+    public TransactionBegun begin(BeginTransactionRequest request, String idempotencyKey) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw new CoordinatorException(ErrorCode.VALIDATION_FAILED,
+                    "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces");
+        }
+        Long timeoutMs = request == null ? null : request.timeoutMs();
+        TransactionView view = Await.result(coordinator.begin(timeoutMs, idempotencyKey));
+        return new TransactionBegun(view.txId(), view.state(), Instant.ofEpochMilli(view.deadlineMillis()));
+    }
+
+    @Override
+    public Enlisted enlist(long txId, EnlistRequest request) {
+        TransactionView view = Await.result(coordinator.enlist(txId, request.participantId(), request.endpoint()));
+        return new Enlisted(txId, request.participantId(), view.state(), Instant.ofEpochMilli(view.deadlineMillis()));
+    }
+
+    @Override
+    public TransactionOutcome commit(long txId) {
+        return Responses.outcome(Await.result(coordinator.commit(txId)));
+    }
+
+    @Override
+    public TransactionOutcome abort(long txId) {
+        return Responses.outcome(Await.result(coordinator.abort(txId)));
+    }
+
+    @Override
+    public TransactionStatus status(long txId) {
+        return Await.result(coordinator.status(txId)).map(Responses::status).orElseThrow(
+                () -> new CoordinatorException(ErrorCode.TRANSACTION_NOT_FOUND,
+                        "transaction " + txId + " is unknown (never begun, or finished and forgotten)"));
+    }
+
+    @Override
+    public List<TransactionStatus> list(int limit) {
+        if (limit < 0 || limit > MAX_LIST_LIMIT) {
+            throw new CoordinatorException(ErrorCode.VALIDATION_FAILED,
+                    "limit must be between 0 and " + MAX_LIST_LIMIT);
+        }
+        return Await.result(coordinator.recent(limit)).stream().map(Responses::status).toList();
+    }
+
+    @Override
+    public ClusterStatus cluster() {
+        return cluster.status();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.verdict.coordinator.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of one coordinator node ({@code verdict.coordinator.*}).
+ *
+ * @param nodeId                    this node's id: one of the ids named in {@code peers}
+ * @param peers                     every node of the Raft group as {@code id=host:port}, comma separated
+ * @param dataDir                   where this node keeps its Raft log and snapshots; a restart with the same dir recovers
+ * @param clusterId                 names the cluster: the Raft group and every participant's GIDs derive from it
+ * @param electionTimeoutMin        lower bound of the randomised Raft election timeout
+ * @param electionTimeoutMax        upper bound of the randomised Raft election timeout
+ * @param snapshotThreshold         log entries applied between two snapshots
+ * @param requestTimeout            how long a log write or linearizable read may take before the request fails with 503
+ * @param defaultTransactionTimeout deadline of a transaction begun without {@code timeoutMs}
+ * @param commitWaitMax             the longest a commit request waits for its decision before 504 DECISION_PENDING
+ * @param participantCallTimeout    time limit of one PREPARE, COMMIT or ABORT call to a participant
+ * @param prepareGrace              how long past its deadline a PREPARING transaction may still finish its round
+ * @param retryMin                  first backoff of a phase-2 redelivery
+ * @param retryMax                  cap of the phase-2 redelivery backoff
+ * @param forgetAfter               how long a decision acknowledged by every participant stays readable
+ */
+@ConfigurationProperties("verdict.coordinator")
+public record CoordinatorProperties(
+        String nodeId,
+        List<String> peers,
+        Path dataDir,
+        @DefaultValue("verdict") String clusterId,
+        @DefaultValue("400ms") Duration electionTimeoutMin,
+        @DefaultValue("800ms") Duration electionTimeoutMax,
+        @DefaultValue("10000") long snapshotThreshold,
+        @DefaultValue("5s") Duration requestTimeout,
+        @DefaultValue("10s") Duration defaultTransactionTimeout,
+        @DefaultValue("30s") Duration commitWaitMax,
+        @DefaultValue("2s") Duration participantCallTimeout,
+        @DefaultValue("2s") Duration prepareGrace,
+        @DefaultValue("50ms") Duration retryMin,
+        @DefaultValue("2s") Duration retryMax,
+        @DefaultValue("10m") Duration forgetAfter) {
+}
