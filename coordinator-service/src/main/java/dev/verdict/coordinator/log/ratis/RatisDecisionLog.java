@@ -38,6 +38,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
@@ -85,6 +86,8 @@ public final class RatisDecisionLog implements DecisionLog {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RaftServer server;
+    private final Object clientLock = new Object();
+    private final java.util.Queue<Thread> closers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile RaftClient client;
 
     /** Builds the node without starting it; see {@link #start()}. */
@@ -140,12 +143,7 @@ public final class RatisDecisionLog implements DecisionLog {
                     .build();
             this.server = raftServer;
             raftServer.start();
-            this.client = RaftClient.newBuilder()
-                    .setClientId(ClientId.randomId())
-                    .setRaftGroup(group)
-                    .setProperties(clientProperties(config))
-                    .setRetryPolicy(retryPolicy(config.requestTimeout()))
-                    .build();
+            this.client = newClient();
             committer.start();
             LOG.info("decision log node {} started at {} (group {}, data {})",
                     config.nodeId(), config.address(), group.getGroupId(), config.dataDir());
@@ -153,6 +151,44 @@ public final class RatisDecisionLog implements DecisionLog {
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot start Raft node " + config.nodeId() + " at " + config.address(), e);
+        }
+    }
+
+    private RaftClient newClient() {
+        return RaftClient.newBuilder()
+                .setClientId(ClientId.randomId())
+                .setRaftGroup(group)
+                .setProperties(clientProperties(config))
+                .setRetryPolicy(retryPolicy(config.requestTimeout()))
+                .build();
+    }
+
+    /**
+     * Replaces a client whose write failed. Once the Raft client gives up on an ordered (write) request it closes
+     * its sliding window for good, and every later write through it would fail at once; so the log starts over
+     * with a fresh client. The old one is closed off the caller's thread (it may be a gRPC callback thread).
+     */
+    private void replaceClient(RaftClient failed) {
+        RaftClient old;
+        synchronized (clientLock) {
+            if (closed.get() || client != failed) {
+                return; // already replaced (or closing)
+            }
+            old = failed;
+            client = newClient();
+        }
+        LOG.info("{}: replaced the Raft client after a failed request", config.nodeId());
+        Thread closer = Thread.ofPlatform().daemon(true).name("verdict-client-close-" + config.nodeId())
+                .start(() -> closeQuietly(old));
+        closers.add(closer);
+        closers.removeIf(t -> !t.isAlive());
+    }
+
+    private void closeQuietly(RaftClient raftClient) {
+        try {
+            raftClient.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: closing a Raft client failed", config.nodeId(), e);
         }
     }
 
@@ -167,6 +203,11 @@ public final class RatisDecisionLog implements DecisionLog {
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, max);
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(properties, min);
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties, max);
+
+        // A leader that lost its majority may run again soon (Ratis waits 10 s by default): after a partition heals
+        // it may hold the only up-to-date log, and the group would be without a leader all that time.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,
+                TimeDuration.valueOf(config.electionTimeoutMax().toMillis() * 2, TimeUnit.MILLISECONDS));
 
         // Status reads are linearizable everywhere (DESIGN rule 8): a follower asks the leader for the read index
         // and answers once it has applied that far; no lease, so a deposed leader can never serve a stale read.
@@ -222,15 +263,15 @@ public final class RatisDecisionLog implements DecisionLog {
             return CompletableFuture.failedFuture(notRunning());
         }
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeEntry(entry)));
-        return request(raftClient.async().send(message), "proposal of " + entry.commands().size() + " command(s)",
-                reply -> {
+        return request(raftClient, true, raftClient.async().send(message),
+                "proposal of " + entry.commands().size() + " command(s)", reply -> {
                     List<TxResult> results = TxCodec.decodeResults(reply.getMessage().getContent().toByteArray());
                     if (results.size() != entry.commands().size()) {
                         throw new IllegalStateException("entry of " + entry.commands().size()
                                 + " commands answered with " + results.size() + " results");
                     }
                     return results;
-                });
+                }, config.requestTimeout().toMillis());
     }
 
     @Override
@@ -241,22 +282,41 @@ public final class RatisDecisionLog implements DecisionLog {
             return CompletableFuture.failedFuture(notRunning());
         }
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeQuery(query)));
-        // Read index at this node: linearizable (the server's read option is LINEARIZABLE) without loading the
-        // leader; unordered so that one slow read never holds up another.
-        return request(raftClient.async().sendReadOnlyUnordered(message, selfId), "query " + query,
-                reply -> TxCodec.decodeViews(reply.getMessage().getContent().toByteArray()));
+        Function<RaftClientReply, List<TransactionView>> decode =
+                reply -> TxCodec.decodeViews(reply.getMessage().getContent().toByteArray());
+        long startNanos = System.nanoTime();
+        long totalMillis = config.requestTimeout().toMillis();
+        // Read index at this node first: linearizable (the server's read option is LINEARIZABLE), it spares the
+        // leader and leaves this node's replica caught up to the read. If this node cannot get a read index in
+        // half the time (e.g. its channel to a restarted leader is still in reconnect back-off), the rest of the
+        // time goes to a read index at the leader. Unordered, so one slow read never holds up another.
+        CompletableFuture<List<TransactionView>> local = request(raftClient, false,
+                raftClient.async().sendReadOnlyUnordered(message, selfId), "query " + query + " at this node",
+                decode, Math.max(1, totalMillis / 2));
+        return local.exceptionallyCompose(error -> {
+            long leftMillis = totalMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            RaftClient current = client;
+            if (leftMillis <= 0 || current == null || closed.get()) {
+                return CompletableFuture.failedFuture(error);
+            }
+            LOG.debug("{}: local read failed ({}); reading at the leader", config.nodeId(), error.toString());
+            return request(current, false, current.async().sendReadOnlyUnordered(message, null),
+                    "query " + query + " at the leader", decode, leftMillis);
+        });
     }
 
     /** Bounds a Raft request by {@code requestTimeout} and maps every failure to {@link NoQuorumException}. */
-    private <T> CompletableFuture<T> request(CompletableFuture<RaftClientReply> sent, String what,
-                                             Function<RaftClientReply, T> decode) {
-        long timeoutMillis = config.requestTimeout().toMillis();
+    private <T> CompletableFuture<T> request(RaftClient used, boolean write, CompletableFuture<RaftClientReply> sent,
+                                             String what, Function<RaftClientReply, T> decode, long timeoutMillis) {
         CompletableFuture<T> result = new CompletableFuture<>();
         sent.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
+                if (write || cause instanceof AlreadyClosedException) {
+                    replaceClient(used);
+                }
                 String why = cause instanceof TimeoutException
-                        ? "no answer within " + config.requestTimeout()
+                        ? "no answer within " + timeoutMillis + " ms"
                         : String.valueOf(cause);
                 result.completeExceptionally(new NoQuorumException(
                         config.nodeId() + ": " + what + " failed: " + why, cause));
@@ -264,6 +324,9 @@ public final class RatisDecisionLog implements DecisionLog {
             }
             if (reply == null || !reply.isSuccess()) {
                 Throwable cause = reply == null ? null : reply.getException();
+                if (write) {
+                    replaceClient(used);
+                }
                 result.completeExceptionally(new NoQuorumException(
                         config.nodeId() + ": " + what + " was not accepted: " + cause, cause));
                 return;
@@ -387,12 +450,19 @@ public final class RatisDecisionLog implements DecisionLog {
             return;
         }
         committer.close();
-        RaftClient raftClient = client;
+        RaftClient raftClient;
+        synchronized (clientLock) {
+            raftClient = client;
+        }
         if (raftClient != null) {
+            closeQuietly(raftClient);
+        }
+        for (Thread closer : closers) {
             try {
-                raftClient.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("{}: closing the Raft client failed", config.nodeId(), e);
+                closer.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         RaftServer raftServer = server;

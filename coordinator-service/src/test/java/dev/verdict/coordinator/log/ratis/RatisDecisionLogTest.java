@@ -1,0 +1,308 @@
+package dev.verdict.coordinator.log.ratis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.verdict.coordinator.log.LogStatus;
+import dev.verdict.coordinator.log.NoQuorumException;
+import dev.verdict.coordinator.log.ratis.RatisTestCluster.LeadershipEvent;
+import dev.verdict.coordinator.txn.Outcome;
+import dev.verdict.coordinator.txn.Refusal;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A 3-node Ratis group in one JVM: replication, linearizable reads, failover, recovery, snapshots, no quorum. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RatisDecisionLogTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RatisDecisionLogTest.class);
+    private static final Duration ELECTION = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+
+    private static TransactionView applied(CompletableFuture<TxResult> future) throws Exception {
+        TxResult result = future.get(15, TimeUnit.SECONDS);
+        assertThat(result).isInstanceOf(TxResult.Applied.class);
+        return ((TxResult.Applied) result).view();
+    }
+
+    /** Begin through {@code begin}, then enlist two participants, start commit and decide COMMIT through {@code rest}. */
+    private static TransactionView commitTransaction(RatisDecisionLog begin, RatisDecisionLog rest) throws Exception {
+        long txId = applied(begin.propose(new TxCommand.Begin(60_000, null))).txId();
+        applied(rest.propose(new TxCommand.Enlist(txId, "shard-a", "http://a")));
+        applied(rest.propose(new TxCommand.Enlist(txId, "shard-b", "http://b")));
+        assertThat(applied(rest.propose(new TxCommand.StartCommit(txId))).state()).isEqualTo(TxState.PREPARING);
+        TransactionView decided = applied(rest.propose(new TxCommand.Decide(txId, Outcome.COMMIT,
+                Map.of("shard-a", Vote.YES, "shard-b", Vote.YES), null)));
+        assertThat(decided.state()).isEqualTo(TxState.COMMITTED);
+        assertThat(decided.decisionIndex()).isPositive();
+        return decided;
+    }
+
+    private static TransactionView read(RatisDecisionLog log, long txId) throws Exception {
+        List<TransactionView> views = log.query(new TxQuery.Get(txId)).get(15, TimeUnit.SECONDS);
+        assertThat(views).hasSize(1);
+        return views.getFirst();
+    }
+
+    private static List<TransactionView> localTable(RatisDecisionLog log) {
+        return log.replica().read(table -> table.query(new TxQuery.Recent(Integer.MAX_VALUE)));
+    }
+
+    @Test
+    void commandsThroughAnyNodeAreAppliedEverywhereAndReadLinearizablyFromAFollower() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            List<String> followers = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
+            RatisDecisionLog followerA = cluster.node(followers.get(0));
+            RatisDecisionLog followerB = cluster.node(followers.get(1));
+
+            // Begin through a follower, the rest through the other follower: both forward to the leader.
+            TransactionView decided = commitTransaction(followerA, followerB);
+
+            // A linearizable read at the third node sees the decision at once...
+            TransactionView seen = read(cluster.node(leader), decided.txId());
+            assertThat(seen.state()).isEqualTo(TxState.COMMITTED);
+            seen = read(followerA, decided.txId());
+            assertThat(seen.state()).isEqualTo(TxState.COMMITTED);
+            assertThat(seen.decisionIndex()).isEqualTo(decided.decisionIndex());
+            // ...because the read waited for the follower to apply up to the read index: its replica has it too.
+            assertThat(followerA.replica().appliedIndex()).isGreaterThanOrEqualTo(decided.decisionIndex());
+            assertThat(followerA.replica().read(t -> t.query(new TxQuery.Get(decided.txId()))).getFirst().state())
+                    .isEqualTo(TxState.COMMITTED);
+
+            // The first decision wins through every node.
+            TxResult contrary = followerA.propose(new TxCommand.Decide(decided.txId(), Outcome.ABORT, Map.of(), "late"))
+                    .get(15, TimeUnit.SECONDS);
+            assertThat(contrary).isInstanceOfSatisfying(TxResult.Refused.class,
+                    r -> assertThat(r.refusal()).isEqualTo(Refusal.ALREADY_DECIDED));
+
+            // Every node knows the same leader, term and members.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                for (RatisDecisionLog node : cluster.runningNodes()) {
+                    LogStatus status = node.status();
+                    assertThat(status.leaderId()).isEqualTo(leader);
+                    assertThat(status.term()).isEqualTo(cluster.node(leader).status().term());
+                    assertThat(status.commitIndex()).isGreaterThanOrEqualTo(decided.decisionIndex());
+                    assertThat(status.appliedIndex()).isGreaterThanOrEqualTo(decided.decisionIndex());
+                    assertThat(status.members()).extracting(LogStatus.Member::nodeId)
+                            .containsExactlyElementsOf(cluster.ids());
+                }
+            });
+            assertThat(cluster.node(leader).status().isLeader()).isTrue();
+            assertThat(followerA.status().isLeader()).isFalse();
+        }
+    }
+
+    @Test
+    void concurrentProposalsAreGroupedAndEachGetsItsOwnTransaction() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            RatisDecisionLog node = cluster.node(cluster.other(leader));
+            long before = cluster.node(leader).status().commitIndex();
+
+            List<CompletableFuture<TxResult>> futures = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                futures.add(node.propose(new TxCommand.Begin(60_000, "key-" + i)));
+            }
+            List<Long> txIds = new ArrayList<>();
+            for (CompletableFuture<TxResult> future : futures) {
+                txIds.add(applied(future).txId());
+            }
+            assertThat(txIds).doesNotHaveDuplicates().hasSize(300);
+            long entries = cluster.node(leader).status().commitIndex() - before;
+            LOG.info("300 concurrent proposals took {} log entries", entries);
+            assertThat(entries).as("log entries for 300 proposals").isLessThan(300);
+            // The idempotency key maps to the transaction that its own proposal got.
+            TxResult repeat = node.propose(new TxCommand.Begin(60_000, "key-42")).get(15, TimeUnit.SECONDS);
+            assertThat(((TxResult.Applied) repeat).view().txId()).isEqualTo(txIds.get(42));
+        }
+    }
+
+    @Test
+    void leaderCrashElectsANewLeaderAndTheRestartedNodeCatchesUp() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {
+            String oldLeader = cluster.awaitLeader(ELECTION);
+            TransactionView first = commitTransaction(cluster.node(cluster.other(oldLeader)), cluster.node(oldLeader));
+
+            long crashedAt = System.nanoTime();
+            cluster.stop(oldLeader);
+            String survivorId = cluster.other(oldLeader);
+            RatisDecisionLog survivor = cluster.node(survivorId);
+            // The proposal is retried by the client until a new leader takes it.
+            long txId = applied(survivor.propose(new TxCommand.Begin(60_000, null))).txId();
+            long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAt);
+            LOG.info("first commit {} ms after the leader was stopped", failoverMillis);
+            assertThat(failoverMillis).as("failover to first commit (ms)").isLessThan(5_000);
+            String newLeader = cluster.awaitLeader(ELECTION);
+            assertThat(newLeader).isNotEqualTo(oldLeader);
+            assertThat(txId).isGreaterThan(first.txId());
+
+            // Earlier decisions are still there, and work goes on.
+            assertThat(read(survivor, first.txId()).state()).isEqualTo(TxState.COMMITTED);
+            TransactionView second = commitTransaction(survivor, cluster.node(cluster.other(survivorId)));
+
+            // The crashed node comes back from its data directory and catches up.
+            RatisDecisionLog restarted = cluster.start(oldLeader);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(restarted.replica().appliedIndex()).isEqualTo(survivor.replica().appliedIndex());
+                assertThat(localTable(restarted)).isEqualTo(localTable(survivor));
+            });
+            assertThat(restarted.replica().read(t -> t.query(new TxQuery.Get(second.txId()))).getFirst().state())
+                    .isEqualTo(TxState.COMMITTED);
+            assertThat(read(restarted, first.txId()).decisionIndex()).isEqualTo(first.decisionIndex());
+        }
+    }
+
+    @Test
+    void leadershipIsAnnouncedOnExactlyOneNodePerTerm() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {
+            String first = cluster.awaitLeader(ELECTION);
+            cluster.stop(first);
+            String second = cluster.awaitLeader(ELECTION);
+            cluster.start(first);
+            // The restarted node must be a follower again before the next leader can be stopped safely.
+            await().atMost(ELECTION).until(() -> second.equals(cluster.node(first).status().leaderId()));
+            cluster.stop(second);
+            String third = cluster.awaitLeader(ELECTION);
+            assertThat(second).isNotEqualTo(first);
+            assertThat(third).isNotEqualTo(second);
+
+            List<LeadershipEvent> events = List.copyOf(cluster.events);
+            LOG.info("leadership events: {}", events);
+            Map<Long, List<String>> leadersByTerm = events.stream().filter(LeadershipEvent::leader)
+                    .collect(Collectors.groupingBy(LeadershipEvent::term, TreeMap::new,
+                            Collectors.mapping(LeadershipEvent::nodeId, Collectors.toList())));
+            assertThat(leadersByTerm).hasSizeGreaterThanOrEqualTo(3);
+            leadersByTerm.forEach((term, nodes) -> assertThat(nodes).as("leaders of term %d", term).hasSize(1));
+
+            // Each node's events alternate true/false, and every stopped leader heard that it lost leadership.
+            for (String id : cluster.ids()) {
+                List<LeadershipEvent> own = events.stream().filter(e -> e.nodeId().equals(id)).toList();
+                for (int i = 0; i < own.size(); i++) {
+                    assertThat(own.get(i).leader()).as("event %d of %s", i, id).isEqualTo(i % 2 == 0);
+                    if (i % 2 == 1) {
+                        assertThat(own.get(i).term()).isEqualTo(own.get(i - 1).term());
+                    }
+                }
+            }
+            long stoppedLeaderTerm = cluster.events.stream()
+                    .filter(e -> e.nodeId().equals(second) && e.leader()).mapToLong(LeadershipEvent::term).max()
+                    .orElseThrow();
+            assertThat(events).contains(new LeadershipEvent(second, false, stoppedLeaderTerm));
+            // The current leader's last word is "leader" for the term it leads.
+            RatisDecisionLog current = cluster.node(third);
+            assertThat(events.stream().filter(e -> e.nodeId().equals(third)).toList().getLast())
+                    .isEqualTo(new LeadershipEvent(third, true, current.leaderTerm()));
+            assertThat(current.leaderTerm()).isEqualTo(current.status().term());
+        }
+    }
+
+    @Test
+    void snapshotsAreTakenAndARestartedNodeRestoresFromOne() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c.withSnapshotThreshold(8)).startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            RatisDecisionLog leaderLog = cluster.node(leader);
+            String followerId = cluster.other(leader);
+            for (int i = 0; i < 20; i++) { // one entry each: the proposals do not overlap
+                applied(leaderLog.propose(new TxCommand.Begin(60_000, "k" + i)));
+            }
+            TransactionView decided = commitTransaction(leaderLog, leaderLog);
+            // The threshold triggers snapshots on every node by itself; an explicit one is possible too.
+            RatisDecisionLog follower = cluster.node(followerId);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> follower.stateMachine().lastSnapshotTakenIndex() > 0);
+            long forced = leaderLog.takeSnapshot();
+            assertThat(forced).isGreaterThanOrEqualTo(decided.decisionIndex());
+
+            cluster.stop(followerId);
+            long afterStop = applied(leaderLog.propose(new TxCommand.Begin(60_000, "after-stop"))).txId();
+
+            RatisDecisionLog restarted = cluster.start(followerId);
+            assertThat(restarted.stateMachine().lastSnapshotLoadedIndex())
+                    .as("index of the snapshot restored at start").isPositive();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(restarted.replica().appliedIndex()).isEqualTo(leaderLog.replica().appliedIndex());
+                assertThat(localTable(restarted)).isEqualTo(localTable(leaderLog));
+            });
+            long lastTxId = restarted.replica().read(t -> t.lastTxId());
+            assertThat(lastTxId).isEqualTo(afterStop);
+            assertThat(read(restarted, decided.txId()).state()).isEqualTo(TxState.COMMITTED);
+        }
+    }
+
+    @Test
+    void withoutAQuorumProposalsAndReadsFailInBoundedTimeAndRecoverAfterwards() throws Exception {
+        Duration timeout = Duration.ofSeconds(2);
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c.withRequestTimeout(timeout)).startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            String survivorId = cluster.other(leader);
+            RatisDecisionLog survivor = cluster.node(survivorId);
+            TransactionView decided = commitTransaction(survivor, survivor);
+
+            String down = cluster.ids().stream().filter(id -> !id.equals(survivorId) && !id.equals(leader))
+                    .findFirst().orElseThrow();
+            cluster.stop(leader);
+            cluster.stop(down);
+
+            long start = System.nanoTime();
+            CompletableFuture<TxResult> proposal = survivor.propose(new TxCommand.Begin(60_000, "no-quorum"));
+            assertThatThrownBy(() -> proposal.get(timeout.toMillis() + 4_000, TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(NoQuorumException.class);
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            LOG.info("proposal without quorum failed after {} ms", took);
+            assertThat(took).isGreaterThanOrEqualTo(timeout.toMillis() - 100);
+
+            CompletableFuture<List<TransactionView>> query = survivor.query(new TxQuery.Get(decided.txId()));
+            assertThatThrownBy(() -> query.get(timeout.toMillis() + 4_000, TimeUnit.MILLISECONDS))
+                    .cause().isInstanceOf(NoQuorumException.class);
+
+            // A majority again: the same node's log serves proposals and reads again.
+            cluster.start(down);
+            cluster.awaitLeader(ELECTION);
+            TransactionView after = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                    .until(() -> applied(survivor.propose(new TxCommand.Begin(60_000, "back"))), v -> v != null);
+            assertThat(after.txId()).isGreaterThan(decided.txId());
+            assertThat(read(survivor, decided.txId()).state()).isEqualTo(TxState.COMMITTED);
+        }
+    }
+
+    @Test
+    void closedLogRejectsWorkAndCloseIsIdempotent() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 1, c -> c).startAll()) {
+            RatisDecisionLog single = cluster.node(cluster.awaitLeader(ELECTION));
+            assertThat(applied(single.propose(new TxCommand.Begin(1_000, null))).txId()).isEqualTo(1);
+            single.close();
+            single.close();
+            assertThat(single.propose(new TxCommand.Begin(1_000, null)))
+                    .failsWithin(Duration.ofSeconds(1))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(NoQuorumException.class);
+            assertThat(single.status().leaderId()).isNull();
+            assertThat(single.leaderTerm()).isZero();
+            assertThat(cluster.events).last().extracting(LeadershipEvent::leader).isEqualTo(false);
+        }
+    }
+}
