@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 final class TableSnapshotCodec {
 
     private static final int MAGIC = 0x56524454; // "VRDT"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     interface Header {
         void accept(long lastTxId, long appliedIndex);
@@ -45,7 +45,7 @@ final class TableSnapshotCodec {
                 throw new IOException("unsupported snapshot version " + version);
             }
             header.accept(in.readLong(), in.readLong());
-            int count = in.readInt();
+            int count = Bytes.readCount(in);
             for (int i = 0; i < count; i++) {
                 sink.accept(readTransaction(in));
             }
@@ -64,8 +64,8 @@ final class TableSnapshotCodec {
         Bytes.writeNullableString(out, tx.reason);
         out.writeInt(tx.branches.size());
         for (Map.Entry<String, Transaction.Branch> entry : tx.branches.entrySet()) {
-            out.writeUTF(entry.getKey());
-            out.writeUTF(entry.getValue().endpoint);
+            Bytes.writeString(out, entry.getKey());
+            Bytes.writeString(out, entry.getValue().endpoint);
             Bytes.writeNullableEnum(out, entry.getValue().vote);
             out.writeBoolean(entry.getValue().acknowledged);
         }
@@ -73,14 +73,14 @@ final class TableSnapshotCodec {
 
     private static Transaction readTransaction(DataInputStream in) throws IOException {
         Transaction tx = new Transaction(in.readLong(), in.readLong(), in.readLong(), Bytes.readNullableString(in));
-        tx.state = TxState.values()[in.readByte()];
+        tx.state = Bytes.readEnum(in, TxState.values());
         tx.decisionIndex = in.readLong();
         tx.decidedAtMillis = in.readLong();
         tx.reason = Bytes.readNullableString(in);
-        int branches = in.readInt();
+        int branches = Bytes.readCount(in);
         for (int i = 0; i < branches; i++) {
-            String participantId = in.readUTF();
-            Transaction.Branch branch = new Transaction.Branch(in.readUTF());
+            String participantId = Bytes.readString(in);
+            Transaction.Branch branch = new Transaction.Branch(Bytes.readString(in));
             branch.vote = Bytes.readNullableEnum(in, Vote.values());
             branch.acknowledged = in.readBoolean();
             tx.branches.put(participantId, branch);

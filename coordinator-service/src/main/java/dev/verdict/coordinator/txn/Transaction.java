@@ -26,7 +26,8 @@ final class Transaction {
         this.txId = txId;
         this.beganAtMillis = beganAtMillis;
         this.timeoutMs = timeoutMs;
-        this.deadlineMillis = beganAtMillis + timeoutMs;
+        // Saturate: a huge timeout means "no deadline soon", never a deadline in the past.
+        this.deadlineMillis = timeoutMs > Long.MAX_VALUE - beganAtMillis ? Long.MAX_VALUE : beganAtMillis + timeoutMs;
         this.idempotencyKey = idempotencyKey;
     }
 

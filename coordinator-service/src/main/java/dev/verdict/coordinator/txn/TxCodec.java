@@ -50,8 +50,8 @@ public final class TxCodec {
     public static Entry decodeEntry(byte[] bytes) {
         return Bytes.decode(bytes, in -> {
             long timestamp = in.readLong();
-            int count = in.readInt();
-            List<TxCommand> commands = new ArrayList<>(count);
+            int count = Bytes.readCount(in);
+            List<TxCommand> commands = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 commands.add(readCommand(in));
             }
@@ -70,8 +70,8 @@ public final class TxCodec {
 
     public static List<TxResult> decodeResults(byte[] bytes) {
         return Bytes.decode(bytes, in -> {
-            int count = in.readInt();
-            List<TxResult> results = new ArrayList<>(count);
+            int count = Bytes.readCount(in);
+            List<TxResult> results = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 results.add(readResult(in));
             }
@@ -113,8 +113,8 @@ public final class TxCodec {
 
     public static List<TransactionView> decodeViews(byte[] bytes) {
         return Bytes.decode(bytes, in -> {
-            int count = in.readInt();
-            List<TransactionView> views = new ArrayList<>(count);
+            int count = Bytes.readCount(in);
+            List<TransactionView> views = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 views.add(readView(in));
             }
@@ -132,8 +132,8 @@ public final class TxCodec {
             case Enlist enlist -> {
                 out.writeByte(ENLIST);
                 out.writeLong(enlist.txId());
-                out.writeUTF(enlist.participantId());
-                out.writeUTF(enlist.endpoint());
+                Bytes.writeString(out, enlist.participantId());
+                Bytes.writeString(out, enlist.endpoint());
             }
             case StartCommit start -> {
                 out.writeByte(START_COMMIT);
@@ -145,7 +145,7 @@ public final class TxCodec {
                 out.writeByte(decide.outcome().ordinal());
                 out.writeInt(decide.votes().size());
                 for (Map.Entry<String, Vote> vote : decide.votes().entrySet()) {
-                    out.writeUTF(vote.getKey());
+                    Bytes.writeString(out, vote.getKey());
                     out.writeByte(vote.getValue().ordinal());
                 }
                 Bytes.writeNullableString(out, decide.reason());
@@ -155,7 +155,7 @@ public final class TxCodec {
                 out.writeInt(ack.branches().size());
                 for (BranchRef ref : ack.branches()) {
                     out.writeLong(ref.txId());
-                    out.writeUTF(ref.participantId());
+                    Bytes.writeString(out, ref.participantId());
                 }
             }
             case Forget forget -> {
@@ -172,29 +172,29 @@ public final class TxCodec {
         byte tag = in.readByte();
         return switch (tag) {
             case BEGIN -> new Begin(in.readLong(), Bytes.readNullableString(in));
-            case ENLIST -> new Enlist(in.readLong(), in.readUTF(), in.readUTF());
+            case ENLIST -> new Enlist(in.readLong(), Bytes.readString(in), Bytes.readString(in));
             case START_COMMIT -> new StartCommit(in.readLong());
             case DECIDE -> {
                 long txId = in.readLong();
-                Outcome outcome = Outcome.values()[in.readByte()];
-                int votes = in.readInt();
+                Outcome outcome = Bytes.readEnum(in, Outcome.values());
+                int votes = Bytes.readCount(in);
                 Map<String, Vote> byParticipant = new LinkedHashMap<>();
                 for (int i = 0; i < votes; i++) {
-                    byParticipant.put(in.readUTF(), Vote.values()[in.readByte()]);
+                    byParticipant.put(Bytes.readString(in), Bytes.readEnum(in, Vote.values()));
                 }
                 yield new Decide(txId, outcome, byParticipant, Bytes.readNullableString(in));
             }
             case ACKNOWLEDGE -> {
-                int count = in.readInt();
-                List<BranchRef> refs = new ArrayList<>(count);
+                int count = Bytes.readCount(in);
+                List<BranchRef> refs = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    refs.add(new BranchRef(in.readLong(), in.readUTF()));
+                    refs.add(new BranchRef(in.readLong(), Bytes.readString(in)));
                 }
                 yield new Acknowledge(refs);
             }
             case FORGET -> {
-                int count = in.readInt();
-                List<Long> txIds = new ArrayList<>(count);
+                int count = Bytes.readCount(in);
+                List<Long> txIds = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     txIds.add(in.readLong());
                 }
@@ -233,12 +233,12 @@ public final class TxCodec {
         return switch (tag) {
             case APPLIED -> new TxResult.Applied(readView(in));
             case REFUSED -> {
-                Refusal refusal = Refusal.values()[in.readByte()];
+                Refusal refusal = Bytes.readEnum(in, Refusal.values());
                 yield new TxResult.Refused(refusal, in.readBoolean() ? readView(in) : null);
             }
             case BATCH_APPLIED -> {
-                int count = in.readInt();
-                List<Long> txIds = new ArrayList<>(count);
+                int count = Bytes.readCount(in);
+                List<Long> txIds = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     txIds.add(in.readLong());
                 }
@@ -258,8 +258,8 @@ public final class TxCodec {
         Bytes.writeNullableString(out, view.reason());
         out.writeInt(view.participants().size());
         for (ParticipantView p : view.participants()) {
-            out.writeUTF(p.participantId());
-            out.writeUTF(p.endpoint());
+            Bytes.writeString(out, p.participantId());
+            Bytes.writeString(out, p.endpoint());
             Bytes.writeNullableEnum(out, p.vote());
             out.writeBoolean(p.acknowledged());
         }
@@ -267,16 +267,16 @@ public final class TxCodec {
 
     private static TransactionView readView(DataInputStream in) throws IOException {
         long txId = in.readLong();
-        TxState state = TxState.values()[in.readByte()];
+        TxState state = Bytes.readEnum(in, TxState.values());
         long beganAt = in.readLong();
         long deadline = in.readLong();
         long decisionIndex = in.readLong();
         long decidedAt = in.readLong();
         String reason = Bytes.readNullableString(in);
-        int count = in.readInt();
-        List<ParticipantView> participants = new ArrayList<>(count);
+        int count = Bytes.readCount(in);
+        List<ParticipantView> participants = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            participants.add(new ParticipantView(in.readUTF(), in.readUTF(),
+            participants.add(new ParticipantView(Bytes.readString(in), Bytes.readString(in),
                     Bytes.readNullableEnum(in, Vote.values()), in.readBoolean()));
         }
         return new TransactionView(txId, state, beganAt, deadline, participants, decisionIndex, decidedAt, reason);

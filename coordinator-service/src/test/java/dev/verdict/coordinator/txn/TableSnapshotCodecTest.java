@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Table snapshots: a faithful round trip, and rejection of bytes that are not a snapshot of this version. */
@@ -70,10 +69,10 @@ class TableSnapshotCodecTest {
     @Test
     void anotherVersionIsRejected() {
         byte[] snapshot = sample().toSnapshot();
-        ByteBuffer.wrap(snapshot).putInt(4, 2);
+        ByteBuffer.wrap(snapshot).putInt(4, 99);
         assertThatThrownBy(() -> TransactionTable.fromSnapshot(snapshot))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasRootCauseMessage("unsupported snapshot version 2");
+                .hasRootCauseMessage("unsupported snapshot version 99");
     }
 
     @Test
@@ -88,7 +87,6 @@ class TableSnapshotCodecTest {
 
     /** Same bug as in TxCodec: {@code TxState.values()[in.readByte()]} in readTransaction has no range check. */
     @Test
-    @Disabled("bug: a corrupt TxState ordinal in a snapshot throws ArrayIndexOutOfBoundsException, not IAE")
     void aBadStateOrdinalIsRejectedWithIllegalArgumentException() {
         TransactionTable table = new TransactionTable();
         table.apply(new Begin(5_000, null), 1, 1_000);
