@@ -74,7 +74,7 @@ public final class RatisDecisionLog implements DecisionLog {
     private static final Logger LOG = LoggerFactory.getLogger(RatisDecisionLog.class);
 
     /** Pause between client retries while no leader answers (a leader hint from a follower is used at once). */
-    static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+    static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(50, TimeUnit.MILLISECONDS);
     static final int SNAPSHOTS_RETAINED = 3;
 
     private final RaftNodeConfig config;
