@@ -16,10 +16,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -64,8 +67,17 @@ public final class TransactionStateMachine extends BaseStateMachine {
     private volatile long lastSnapshotLoadedIndex = RaftLog.INVALID_LOG_INDEX;
     private volatile long lastSnapshotTakenIndex = RaftLog.INVALID_LOG_INDEX;
 
+    private final LongSupplier clock;
+    /** The latest entry timestamp this node stamped (as leader) or applied: stamps never go backwards. */
+    private final AtomicLong lastTimestamp = new AtomicLong();
+
     public TransactionStateMachine(LocalReplica replica) {
+        this(replica, System::currentTimeMillis);
+    }
+
+    TransactionStateMachine(LocalReplica replica, LongSupplier clock) {
         this.replica = Objects.requireNonNull(replica, "replica");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public LocalReplica replica() {
@@ -159,6 +171,31 @@ public final class TransactionStateMachine extends BaseStateMachine {
 
     // ---------------------------------------------------------------- apply and query
 
+    /**
+     * Runs on the leader before a proposal is appended: the entry's timestamp becomes the leader's clock reading
+     * (never below an earlier stamp), so deadlines are judged by one clock per term whichever node proposed, as
+     * DESIGN.md section 2 asks ("the log index/leader timestamp carried in the entry"). An unreadable proposal is
+     * refused here and never reaches the log.
+     */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TxCodec.Entry proposed;
+        try {
+            proposed = TxCodec.decodeEntry(request.getMessage().getContent().toByteArray());
+        } catch (RuntimeException e) {
+            TransactionContext refused = super.startTransaction(request);
+            refused.setException(new StateMachineException("unreadable proposal: " + e.getMessage()));
+            return refused;
+        }
+        long stamp = lastTimestamp.accumulateAndGet(clock.getAsLong(), Math::max);
+        byte[] stamped = TxCodec.encodeEntry(new TxCodec.Entry(stamp, proposed.commands()));
+        return TransactionContext.newBuilder()
+                .setStateMachine(this)
+                .setClientRequest(request)
+                .setLogData(UnsafeByteOperations.unsafeWrap(stamped))
+                .build();
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto logEntry = trx.getLogEntry();
@@ -175,6 +212,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(
                     new StateMachineException("unreadable log entry at " + termIndex + ": " + e.getMessage()));
         }
+        lastTimestamp.accumulateAndGet(entry.timestampMillis(), Math::max);
         List<TxResult> results;
         synchronized (applyLock) {
             results = replica.apply(entry, termIndex.getIndex());

@@ -221,6 +221,15 @@ class RatisDecisionLogTest {
             assertThat(events.stream().filter(e -> e.nodeId().equals(third)).toList().getLast())
                     .isEqualTo(new LeadershipEvent(third, true, current.leaderTerm()));
             assertThat(current.leaderTerm()).isEqualTo(current.status().term());
+            // A listener registered while the node leads hears so at once.
+            List<String> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+            current.addListener(new dev.verdict.coordinator.log.LogListener() {
+                @Override
+                public void onLeadershipChange(boolean leader, long term) {
+                    late.add(leader + "@" + term);
+                }
+            });
+            assertThat(late).containsExactly("true@" + current.leaderTerm());
         }
     }
 

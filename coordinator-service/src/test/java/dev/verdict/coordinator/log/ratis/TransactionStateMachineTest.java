@@ -1,0 +1,121 @@
+package dev.verdict.coordinator.log.ratis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.coordinator.log.LocalReplica;
+import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCodec;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.junit.jupiter.api.Test;
+
+/** The state machine without a server: leader stamping, apply and query, leadership bookkeeping. */
+class TransactionStateMachineTest {
+
+    private final AtomicLong clock = new AtomicLong(5_000);
+    private final LocalReplica replica = new LocalReplica();
+    private final TransactionStateMachine machine = new TransactionStateMachine(replica, clock::get);
+
+    private static RaftClientRequest request(byte[] bytes) {
+        return RaftClientRequest.newBuilder()
+                .setClientId(ClientId.randomId())
+                .setServerId(RaftPeerId.valueOf("n1"))
+                .setGroupId(RaftGroupId.randomId())
+                .setCallId(1)
+                .setMessage(Message.valueOf(ByteString.copyFrom(bytes)))
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+    }
+
+    private static TxCodec.Entry logged(TransactionContext trx) {
+        return TxCodec.decodeEntry(trx.getStateMachineLogEntry().getLogData().toByteArray());
+    }
+
+    private TransactionContext committed(TransactionContext started, long term, long index) {
+        LogEntryProto entry = LogEntryProto.newBuilder()
+                .setTerm(term)
+                .setIndex(index)
+                .setStateMachineLogEntry(started.getStateMachineLogEntry())
+                .build();
+        return TransactionContext.newBuilder()
+                .setStateMachine(machine)
+                .setServerRole(RaftPeerRole.FOLLOWER)
+                .setLogEntry(entry)
+                .build();
+    }
+
+    @Test
+    void theLeaderStampsEntriesWithItsOwnClockAndNeverBackwards() throws Exception {
+        List<TxCommand> commands = List.of(new TxCommand.Begin(1_000, "a"), new TxCommand.StartCommit(7));
+        byte[] proposal = TxCodec.encodeEntry(new TxCodec.Entry(99_999_999, commands)); // a proposer's fast clock
+
+        TransactionContext first = machine.startTransaction(request(proposal));
+        assertThat(first.getException()).isNull();
+        assertThat(logged(first).timestampMillis()).isEqualTo(5_000);
+        assertThat(logged(first).commands()).isEqualTo(commands);
+
+        clock.set(4_000); // the leader's clock steps back
+        assertThat(logged(machine.startTransaction(request(proposal))).timestampMillis()).isEqualTo(5_000);
+        clock.set(6_000);
+        assertThat(logged(machine.startTransaction(request(proposal))).timestampMillis()).isEqualTo(6_000);
+    }
+
+    @Test
+    void anUnreadableProposalIsRefusedBeforeTheLog() throws Exception {
+        TransactionContext trx = machine.startTransaction(request(new byte[] {1, 2, 3}));
+        assertThat(trx.getException()).hasMessageContaining("unreadable proposal");
+    }
+
+    @Test
+    void appliesEntriesToTheReplicaAndAnswersQueries() throws Exception {
+        byte[] proposal = TxCodec.encodeEntry(new TxCodec.Entry(0, List.of(
+                new TxCommand.Begin(10_000, null), new TxCommand.Begin(10_000, null))));
+        TransactionContext started = machine.startTransaction(request(proposal));
+
+        Message reply = machine.applyTransaction(committed(started, 3, 12)).get(5, TimeUnit.SECONDS);
+
+        List<TxResult> results = TxCodec.decodeResults(reply.getContent().toByteArray());
+        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r).isInstanceOf(TxResult.Applied.class));
+        TransactionView second = ((TxResult.Applied) results.get(1)).view();
+        assertThat(second.txId()).isEqualTo(2);
+        assertThat(second.beganAtMillis()).isEqualTo(5_000);
+        assertThat(replica.appliedIndex()).isEqualTo(12);
+        assertThat(machine.getLastAppliedTermIndex().getIndex()).isEqualTo(12);
+        assertThat(machine.getLastAppliedTermIndex().getTerm()).isEqualTo(3);
+
+        Message answer = machine.query(Message.valueOf(ByteString.copyFrom(TxCodec.encodeQuery(new TxQuery.Get(2)))))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(TxCodec.decodeViews(answer.getContent().toByteArray())).containsExactly(second);
+    }
+
+    @Test
+    void noLossIsReportedWithoutALeadershipBeforeIt() {
+        List<String> heard = new ArrayList<>();
+        machine.addLeadershipListener(new LogListener() {
+            @Override
+            public void onLeadershipChange(boolean leader, long term) {
+                heard.add(leader + "@" + term);
+            }
+        });
+        // Not leader: nothing to report, however often Ratis says so.
+        machine.lostLeadership("test");
+        machine.notifyNotLeader(List.of());
+        assertThat(heard).isEmpty();
+        assertThat(machine.leaderTerm()).isZero();
+    }
+}
