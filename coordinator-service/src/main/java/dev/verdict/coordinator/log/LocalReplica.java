@@ -15,6 +15,8 @@ import java.util.function.Function;
  */
 public final class LocalReplica {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalReplica.class);
+
     private final Object lock = new Object();
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
     private TransactionTable table = new TransactionTable();
@@ -29,7 +31,12 @@ public final class LocalReplica {
         }
         for (int i = 0; i < results.size(); i++) {
             for (LogListener listener : listeners) {
-                listener.onApplied(entry.commands().get(i), results.get(i), index);
+                try {
+                    listener.onApplied(entry.commands().get(i), results.get(i), index);
+                } catch (RuntimeException e) {
+                    // The entry is applied; a listener's failure must not lose its results or stall the log.
+                    LOG.error("Listener failed on entry {}", index, e);
+                }
             }
         }
         return results;
