@@ -30,8 +30,11 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
@@ -131,6 +134,12 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
 
         Api(State state) {
             this.state = state;
+        }
+
+        /** Problems as RFC 9457 documents with a {@code code}, as the real coordinator answers them. */
+        @ExceptionHandler(ErrorResponseException.class)
+        ResponseEntity<ProblemDetail> problem(ErrorResponseException e) {
+            return ResponseEntity.status(e.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(e.getBody());
         }
 
         @Override
