@@ -1,5 +1,6 @@
 package dev.verdict.participant.support;
 
+import dev.verdict.participant.branch.BranchWork;
 import dev.verdict.protocol.Headers;
 import java.util.Map;
 import org.springframework.boot.SpringBootConfiguration;
@@ -9,6 +10,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,16 +25,56 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import(BankTestApp.Accounts.class)
+@Import({BankTestApp.Accounts.class, BankTestApp.AccountService.class})
 public class BankTestApp {
+
+    /** Service-level work: a {@code @BranchWork} method, and a {@code @Transactional} one that must join the branch. */
+    public static class AccountService {
+
+        private final JdbcTemplate jdbc;
+
+        AccountService(JdbcTemplate jdbc) {
+            this.jdbc = jdbc;
+        }
+
+        @BranchWork
+        public void debitInBranch(String id, long amount) {
+            jdbc.update("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, id);
+        }
+
+        public void creditOutsideAnyBranch(String id, long amount) {
+            jdbc.update("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, id);
+        }
+
+        @Transactional
+        public void debitTransactional(String id, long amount) {
+            jdbc.update("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, id);
+        }
+    }
 
     @RestController
     static class Accounts {
 
         private final JdbcTemplate jdbc;
+        private final AccountService service;
 
-        Accounts(JdbcTemplate jdbc) {
+        Accounts(JdbcTemplate jdbc, AccountService service) {
             this.jdbc = jdbc;
+            this.service = service;
+        }
+
+        @PostMapping("/accounts/{id}/debit-transactional")
+        Map<String, Object> debitTransactional(@PathVariable String id, @RequestParam long amount) {
+            service.debitTransactional(id, amount);
+            return Map.of("id", id, "delta", -amount);
+        }
+
+        /** In the ANNOTATED scope only the @BranchWork call is in the branch; the credit commits on its own. */
+        @PostMapping("/accounts/{id}/debit-annotated")
+        Map<String, Object> debitAnnotated(@PathVariable String id, @RequestParam long amount, @RequestParam String fee) {
+            service.debitInBranch(id, amount);
+            service.creditOutsideAnyBranch(fee, 1);
+            return Map.of("id", id, "delta", -amount);
         }
 
         @PostMapping("/accounts/{id}/debit")
