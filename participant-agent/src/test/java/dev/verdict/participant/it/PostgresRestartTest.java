@@ -1,6 +1,7 @@
 package dev.verdict.participant.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.verdict.participant.support.FakeCoordinator;
@@ -9,7 +10,10 @@ import dev.verdict.participant.support.TestPostgres;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.participant.PhaseTwoRequest;
+import dev.verdict.protocol.participant.BranchOutcome;
 import java.time.Duration;
+import java.util.Map;
+import org.springframework.web.client.HttpStatusCodeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,5 +66,30 @@ class PostgresRestartTest {
         coordinator.decide(next, TxState.COMMITTED);
         shard.participant().commit(next, new PhaseTwoRequest(1));
         assertThat(pg.balance("bob")).isEqualTo(95);
+    }
+
+    @Test
+    void commitWhileTheDatabaseIsDownIsInDoubtNotAbortedAndSucceedsLater() {
+        long txId = coordinator.begin(Duration.ofSeconds(60));
+        assertThat(shard.debit(txId, "alice", 1).getStatusCode().value()).isEqualTo(200);
+        assertThat(shard.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
+        long before = pg.balance("alice");
+
+        pg.stop();
+        try {
+            coordinator.decide(txId, TxState.COMMITTED);
+            var e = catchThrowableOfType(HttpStatusCodeException.class,
+                    () -> shard.participant().commit(txId, new PhaseTwoRequest(3)));
+            assertThat(e.getStatusCode().value()).isEqualTo(503);
+            assertThat(e.getResponseBodyAs(Map.class)).containsEntry("code", "PARTICIPANT_UNAVAILABLE");
+        } finally {
+            pg.startAgain();
+        }
+
+        // the coordinator retries: committed now (by this call, or by recovery just before it)
+        await().atMost(Duration.ofSeconds(10)).until(() -> shard.participant().commit(txId, new PhaseTwoRequest(3))
+                .outcome() == BranchOutcome.COMMITTED);
+        assertThat(pg.balance("alice")).isEqualTo(before - 1);
+        assertThat(pg.preparedGids()).isEmpty();
     }
 }

@@ -128,6 +128,19 @@ class TwoShardTransactionsTest {
     }
 
     @Test
+    void workThatFailsAfterWritingVotesNoEvenWhenTheAppHandledTheException() {
+        long txId = coordinator.begin(Duration.ofSeconds(30));
+        var response = shardA.http().post().uri("/accounts/alice/debit-then-fail?amount=30")
+                .header("Verdict-Tx", Long.toString(txId)).retrieve().onStatus(s -> true, (req, res) -> { })
+                .toBodilessEntity();
+        assertThat(response.getStatusCode().value()).isEqualTo(422);
+
+        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.NO);
+        assertThat(pgA.preparedGids()).isEmpty();
+        assertThat(pgA.balance("alice")).isEqualTo(100);
+    }
+
+    @Test
     void severalCallsJoinOneBranch() {
         long txId = coordinator.begin(Duration.ofSeconds(30));
         shardA.debit(txId, "alice", 10);

@@ -102,6 +102,18 @@ public class BankTestApp {
             return Map.of("id", id, "delta", delta);
         }
 
+        /** Writes, then fails in app logic; the app maps the failure to a 422 of its own. */
+        @PostMapping("/accounts/{id}/debit-then-fail")
+        Map<String, Object> debitThenFail(@PathVariable String id, @RequestParam long amount) {
+            move(id, -amount);
+            throw new IllegalStateException("fraud check rejected the debit");
+        }
+
+        @ExceptionHandler(IllegalStateException.class)
+        ResponseEntity<Map<String, String>> rejected(IllegalStateException e) {
+            return ResponseEntity.unprocessableContent().body(Map.of("error", e.getMessage()));
+        }
+
         /** The app's own error mapping: the starter must still see the failure and fail the branch. */
         @ExceptionHandler(DataIntegrityViolationException.class)
         ResponseEntity<Map<String, String>> insufficientFunds(DataIntegrityViolationException e) {

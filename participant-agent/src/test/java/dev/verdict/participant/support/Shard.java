@@ -41,6 +41,7 @@ public final class Shard implements AutoCloseable {
                 "spring.datasource.url=" + pg.jdbcUrl(),
                 "spring.datasource.username=postgres",
                 "spring.datasource.hikari.maximum-pool-size=8",
+                "spring.datasource.hikari.connection-timeout=1000",
                 "verdict.participant.participant-id=" + participantId,
                 "verdict.participant.coordinator-urls=" + String.join(",", coordinatorUrls.stream().map(URI::toString).toList()),
                 "verdict.participant.recovery-interval=200ms",

@@ -59,8 +59,22 @@ public final class TestPostgres implements AutoCloseable {
 
     /** Stops the server and starts it again on the same data directory and port. */
     public void restart() {
+        stop();
+        startAgain();
+    }
+
+    /** Stops the server (fast shutdown); {@link #startAgain()} brings it back on the same data and port. */
+    public void stop() {
         try {
             server.close();
+            server = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void startAgain() {
+        try {
             startServer();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -111,10 +125,12 @@ public final class TestPostgres implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path path) {
-        try (Stream<Path> files = Files.walk(path)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temp directory is harmless
+        for (int attempt = 0; attempt < 3 && Files.exists(path); attempt++) {
+            try (Stream<Path> files = Files.walk(path)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // a file vanished while walking (the server's last writes): walk again
+            }
         }
     }
 
