@@ -61,6 +61,12 @@ public final class ParticipantMaintenance implements SmartLifecycle {
         reaper.rollbackAll();
     }
 
+    /** Stops after the web server (lower phase): requests finishing their branch work are not cut off. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+
     @Override
     public synchronized boolean isRunning() {
         return recoveryThread != null;

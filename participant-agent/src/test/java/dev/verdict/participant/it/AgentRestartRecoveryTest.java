@@ -139,6 +139,7 @@ class AgentRestartRecoveryTest {
         await().atMost(PATIENCE).until(() -> !pg.preparedGids().contains(gid(txId)));
 
         assertThat(pg.preparedGids()).containsExactly(foreign); // unknown to the coordinator, yet not ours to roll back
+        assertThat(coordinator.statusQueries(424242)).as("not even asked about").isZero();
         pg.jdbc().execute("ROLLBACK PREPARED '" + foreign + "'");
     }
 

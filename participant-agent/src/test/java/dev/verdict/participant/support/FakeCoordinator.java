@@ -111,6 +111,11 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         return state.status(txId).state();
     }
 
+    /** How many times the status of txId was asked for. */
+    public int statusQueries(long txId) {
+        return state.statusQueries.getOrDefault(txId, 0);
+    }
+
     /** How many calls the fake served (503s included). */
     public long calls() {
         return state.calls.get();
@@ -169,6 +174,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
 
         @Override
         public TransactionStatus status(long txId) {
+            state.statusQueries.merge(txId, 1, Integer::sum);
             state.check();
             return state.status(txId);
         }
@@ -194,6 +200,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         private final AtomicLong calls = new AtomicLong();
         private final Map<Long, Tx> transactions = new LinkedHashMap<>();
         private final Map<String, Long> idempotencyKeys = new HashMap<>();
+        private final Map<Long, Integer> statusQueries = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean available = true;
 
         private static final class Tx {
