@@ -73,7 +73,13 @@ public final class BranchWorkRunner {
         Branch current = CURRENT.get();
         if (current != null) {
             if (current.txId() == txId) {
-                return work.run(); // nested work (e.g. a @BranchWork method inside a request): already in the branch
+                // nested work (e.g. a @BranchWork method inside a request): already in the branch
+                try {
+                    return work.run();
+                } catch (Throwable t) {
+                    current.failure(describe(t)); // even if an outer caller swallows it, the branch is suspect
+                    throw t;
+                }
             }
             throw new BranchException(ErrorCode.VALIDATION_FAILED,
                     "already working for transaction " + current.txId() + ", cannot work for " + txId + " too");

@@ -30,7 +30,8 @@ public final class BranchFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getHeader(Headers.TRANSACTION) == null || request.getRequestURI().startsWith("/verdict/");
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return request.getHeader(Headers.TRANSACTION) == null || path.startsWith("/verdict/");
     }
 
     @Override

@@ -10,6 +10,10 @@ import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.participant.BranchOutcome;
 import dev.verdict.protocol.participant.PhaseTwoRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,6 +142,44 @@ class TwoShardTransactionsTest {
         assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.NO);
         assertThat(pgA.preparedGids()).isEmpty();
         assertThat(pgA.balance("alice")).isEqualTo(100);
+    }
+
+    @Test
+    void aDatabaseErrorTheAppSwallowedStillMakesTheBranchVoteNo() {
+        long txId = coordinator.begin(Duration.ofSeconds(30));
+        assertThat(shardB.credit(txId, "bob", 500).getStatusCode().value()).isEqualTo(200);
+        var response = shardA.http().post().uri("/accounts/alice/debit-swallowing-errors?amount=500")
+                .header("Verdict-Tx", Long.toString(txId)).retrieve().toBodilessEntity();
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+
+        // PostgreSQL's transaction is aborted: PREPARE must not pretend otherwise
+        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.NO);
+        assertThat(shardB.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
+        coordinator.decide(txId, TxState.ABORTED);
+        shardB.participant().abort(txId, new PhaseTwoRequest(12));
+        assertThat(pgA.preparedGids()).isEmpty();
+        assertThat(pgB.balance("bob")).isEqualTo(50);
+    }
+
+    @Test
+    void concurrentCallsForOneTransactionRunOneAfterTheOtherInOneBranch() throws Exception {
+        long txId = coordinator.begin(Duration.ofSeconds(30));
+        int calls = 8;
+        try (var executor = Executors.newFixedThreadPool(calls)) {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                statuses.add(executor.submit(() -> shardA.debit(txId, "alice", 5).getStatusCode().value()));
+            }
+            for (Future<Integer> status : statuses) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        }
+        assertThat(coordinator.enlisted(txId)).hasSize(1);
+        assertThat(shardA.participant().branches()).hasSize(1);
+        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
+        coordinator.decide(txId, TxState.COMMITTED);
+        shardA.participant().commit(txId, new PhaseTwoRequest(13));
+        assertThat(pgA.balance("alice")).isEqualTo(100 - 5 * calls);
     }
 
     @Test

@@ -102,6 +102,17 @@ public class BankTestApp {
             return Map.of("id", id, "delta", delta);
         }
 
+        /** A sloppy app that swallows the database error and answers 200: PostgreSQL still knows. */
+        @PostMapping("/accounts/{id}/debit-swallowing-errors")
+        Map<String, Object> debitSwallowingErrors(@PathVariable String id, @RequestParam long amount) {
+            try {
+                move(id, -amount);
+            } catch (DataIntegrityViolationException ignored) {
+                // "best effort"
+            }
+            return Map.of("id", id);
+        }
+
         /** Writes, then fails in app logic; the app maps the failure to a 422 of its own. */
         @PostMapping("/accounts/{id}/debit-then-fail")
         Map<String, Object> debitThenFail(@PathVariable String id, @RequestParam long amount) {
