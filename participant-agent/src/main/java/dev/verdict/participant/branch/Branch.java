@@ -74,6 +74,16 @@ final class Branch {
         return lock.tryLock(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
     }
 
+    /** Like {@link #tryLock(Duration)}; an interrupt counts as "not locked" and is kept for the caller. */
+    boolean lockWithin(Duration wait) {
+        try {
+            return tryLock(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     boolean tryLock() {
         return lock.tryLock();
     }

@@ -15,12 +15,10 @@ public final class BranchReaper {
     private static final Logger log = LoggerFactory.getLogger(BranchReaper.class);
 
     private final BranchRegistry registry;
-    private final EndedTransactions ended;
     private final Clock clock;
 
-    BranchReaper(BranchRegistry registry, EndedTransactions ended, Clock clock) {
+    BranchReaper(BranchRegistry registry, Clock clock) {
         this.registry = registry;
-        this.ended = ended;
         this.clock = clock;
     }
 
@@ -40,9 +38,7 @@ public final class BranchReaper {
                     reaped++;
                 }
                 if (!(branch.phase() instanceof BranchPhase.Ended)) {
-                    branch.phase(new BranchPhase.Ended());
-                    registry.remove(branch);
-                    ended.record(branch.txId(), EndedTransactions.Ending.ABORTED);
+                    registry.end(branch, EndedTransactions.Ending.ABORTED);
                 }
             } finally {
                 branch.unlock();

@@ -8,6 +8,11 @@ import java.util.concurrent.ConcurrentMap;
 final class BranchRegistry {
 
     private final ConcurrentMap<Long, Branch> branches = new ConcurrentHashMap<>();
+    private final EndedTransactions ended;
+
+    BranchRegistry(EndedTransactions ended) {
+        this.ended = ended;
+    }
 
     Branch get(long txId) {
         return branches.get(txId);
@@ -20,6 +25,13 @@ final class BranchRegistry {
 
     void remove(Branch branch) {
         branches.remove(branch.txId(), branch);
+    }
+
+    /** Ends a branch (its lock held): stale from now on, out of the registry, its ending remembered. */
+    void end(Branch branch, EndedTransactions.Ending ending) {
+        branch.phase(new BranchPhase.Ended());
+        remove(branch);
+        ended.record(branch.txId(), ending);
     }
 
     List<Branch> all() {

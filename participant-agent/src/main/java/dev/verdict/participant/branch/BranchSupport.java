@@ -23,13 +23,14 @@ public final class BranchSupport {
 
     public BranchSupport(DataSource dataSource, CoordinatorApi coordinator, ParticipantIdentity identity,
             Supplier<String> endpoint, PreparedTransactions prepared, Settings settings, Clock clock) {
-        BranchRegistry registry = new BranchRegistry();
         EndedTransactions ended = new EndedTransactions(settings.endedMemorySize());
+        BranchRegistry registry = new BranchRegistry(ended);
         BranchOpener opener = new BranchOpener(coordinator, dataSource, identity, endpoint,
                 settings.branchTimeout(), settings.lockTimeout(), clock);
         this.runner = new BranchWorkRunner(dataSource, identity, registry, ended, opener, settings.branchTimeout(), clock);
-        this.twoPhase = new TwoPhaseParticipant(identity, registry, ended, prepared, coordinator, settings.busyWait());
-        this.reaper = new BranchReaper(registry, ended, clock);
+        PrepareVoter voter = new PrepareVoter(identity, registry, ended, prepared, settings.busyWait());
+        this.twoPhase = new TwoPhaseParticipant(identity, registry, ended, prepared, coordinator, voter, settings.busyWait());
+        this.reaper = new BranchReaper(registry, clock);
         this.listing = new BranchListing(identity, registry, prepared);
     }
 

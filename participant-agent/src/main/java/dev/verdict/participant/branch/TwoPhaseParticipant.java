@@ -10,19 +10,16 @@ import dev.verdict.protocol.coordinator.TransactionStatus;
 import dev.verdict.protocol.participant.BranchOutcome;
 import dev.verdict.protocol.participant.PhaseTwoResponse;
 import dev.verdict.protocol.participant.PrepareResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The participant's side of two-phase commit. Every operation is idempotent and decides by what PostgreSQL's
- * pg_prepared_xacts says first, the agent's memory second, so duplicated, reordered and delayed messages, and
- * restarts of the agent, change no outcome.
+ * The participant's side of two-phase commit: the vote (delegated to {@link PrepareVoter}) and phase 2. Every
+ * operation is idempotent and decides by what PostgreSQL's pg_prepared_xacts says first, the agent's memory
+ * second, so duplicated, reordered and delayed messages, and restarts of the agent, change no outcome.
  */
 public final class TwoPhaseParticipant {
 
@@ -33,15 +30,17 @@ public final class TwoPhaseParticipant {
     private final EndedTransactions ended;
     private final PreparedTransactions prepared;
     private final CoordinatorApi coordinator;
+    private final PrepareVoter voter;
     private final Duration busyWait;
 
     TwoPhaseParticipant(ParticipantIdentity identity, BranchRegistry registry, EndedTransactions ended,
-            PreparedTransactions prepared, CoordinatorApi coordinator, Duration busyWait) {
+            PreparedTransactions prepared, CoordinatorApi coordinator, PrepareVoter voter, Duration busyWait) {
         this.identity = identity;
         this.registry = registry;
         this.ended = ended;
         this.prepared = prepared;
         this.coordinator = coordinator;
+        this.voter = voter;
         this.busyWait = busyWait;
     }
 
@@ -49,107 +48,10 @@ public final class TwoPhaseParticipant {
         return identity;
     }
 
-    // ---------------------------------------------------------------- phase 1
-
+    /** PREPARE: the vote. See {@link PrepareVoter}. */
     public PrepareResponse prepare(long txId) {
-        GlobalTransactionId gid = identity.gidOf(txId);
-        Branch branch = registry.get(txId);
-        if (branch != null) {
-            Optional<PrepareResponse> vote = prepareHeld(branch);
-            if (vote.isPresent()) {
-                return vote.get();
-            }
-        }
-        return prepareNotHeld(gid);
+        return voter.prepare(txId);
     }
-
-    /** Votes on a branch in memory; empty when it ended before we got its lock. */
-    private Optional<PrepareResponse> prepareHeld(Branch branch) {
-        if (!lock(branch)) {
-            // the app is still working in it: the client asked to commit too early. NO is always safe.
-            ended.record(branch.txId(), EndedTransactions.Ending.ABORTED);
-            return Optional.of(PrepareResponse.no("branch still busy with the app's work"));
-        }
-        try {
-            return switch (branch.phase()) {
-                case BranchPhase.Active active -> Optional.of(prepareActive(branch, active));
-                case BranchPhase.Failed failed -> {
-                    end(branch, EndedTransactions.Ending.ABORTED);
-                    yield Optional.of(PrepareResponse.no("branch failed: " + failed.reason()));
-                }
-                case BranchPhase.Opening opening -> Optional.empty();
-                case BranchPhase.Ended e -> Optional.empty();
-            };
-        } finally {
-            branch.unlock();
-        }
-    }
-
-    private PrepareResponse prepareActive(Branch branch, BranchPhase.Active active) {
-        Connection connection = active.connection();
-        if (ended.get(branch.txId()).filter(EndedTransactions.Ending.ABORTED::equals).isPresent()) {
-            // an abort arrived while the branch was busy: never prepare what was seen aborted
-            BranchConnections.rollbackAndRelease(connection);
-            end(branch, EndedTransactions.Ending.ABORTED);
-            return PrepareResponse.no("transaction " + branch.txId() + " was aborted");
-        }
-        try {
-            if (!wroteAnything(connection)) {
-                BranchConnections.rollbackAndRelease(connection);
-                end(branch, EndedTransactions.Ending.READ_ONLY);
-                log.debug("branch {} wrote nothing: READ_ONLY", branch.gid());
-                return PrepareResponse.readOnly();
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PREPARE TRANSACTION " + PreparedTransactions.literal(branch.gid()));
-            }
-            // PostgreSQL answers PREPARE in an already failed transaction with a rollback, not an error: check.
-            connection.setAutoCommit(true);
-            boolean isPrepared = PreparedTransactions.isPrepared(connection, branch.gid());
-            BranchConnections.discard(connection);
-            if (!isPrepared) {
-                end(branch, EndedTransactions.Ending.ABORTED);
-                return PrepareResponse.no("PostgreSQL rolled the branch back instead of preparing it");
-            }
-            end(branch, EndedTransactions.Ending.PREPARED);
-            log.info("prepared {}: YES", branch.gid());
-            return PrepareResponse.yes();
-        } catch (SQLException e) {
-            // possibly prepared after all (lost reply): the NO makes the decision ABORT, whose ROLLBACK PREPARED
-            // (or recovery) removes it
-            log.warn("PREPARE of {} failed, voting NO: {}", branch.gid(), e.getMessage());
-            BranchConnections.rollbackAndRelease(connection);
-            end(branch, EndedTransactions.Ending.ABORTED);
-            return PrepareResponse.no("PREPARE TRANSACTION failed: " + e.getMessage());
-        }
-    }
-
-    private static boolean wroteAnything(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
-
-    private PrepareResponse prepareNotHeld(GlobalTransactionId gid) {
-        if (isPrepared(gid)) {
-            return PrepareResponse.yes(); // duplicate PREPARE
-        }
-        Optional<EndedTransactions.Ending> ending = ended.get(gid.txId());
-        if (ending.isPresent()) {
-            return switch (ending.get()) {
-                case READ_ONLY -> PrepareResponse.readOnly(); // duplicate PREPARE of a read-only branch
-                case COMMITTED -> PrepareResponse.yes(); // late duplicate: it was YES, and is committed
-                case ABORTED, PREPARED -> PrepareResponse.no("branch of transaction " + gid.txId() + " was rolled back");
-            };
-        }
-        // never opened here, or lost with its connection (agent or database restart): its work is gone
-        ended.record(gid.txId(), EndedTransactions.Ending.ABORTED);
-        return PrepareResponse.no("this participant holds no branch for transaction " + gid.txId());
-    }
-
-    // ---------------------------------------------------------------- phase 2
 
     /** COMMIT PREPARED. Idempotent: a branch no longer prepared was resolved before (UNKNOWN, or COMMITTED if known). */
     public PhaseTwoResponse commit(long txId, long decisionIndex) {
@@ -220,7 +122,7 @@ public final class TwoPhaseParticipant {
     }
 
     private Optional<BranchOutcome> abortHeld(Branch branch) {
-        if (!lock(branch)) {
+        if (!branch.lockWithin(busyWait)) {
             throw new BranchException(ErrorCode.PARTICIPANT_UNAVAILABLE,
                     "branch of transaction " + branch.txId() + " is busy with the app's work; retry the abort");
         }
@@ -228,12 +130,12 @@ public final class TwoPhaseParticipant {
             return switch (branch.phase()) {
                 case BranchPhase.Active active -> {
                     BranchConnections.rollbackAndRelease(active.connection());
-                    end(branch, EndedTransactions.Ending.ABORTED);
+                    registry.end(branch, EndedTransactions.Ending.ABORTED);
                     log.info("rolled back open branch {}", branch.gid());
                     yield Optional.of(BranchOutcome.ROLLED_BACK);
                 }
                 case BranchPhase.Failed failed -> {
-                    end(branch, EndedTransactions.Ending.ABORTED);
+                    registry.end(branch, EndedTransactions.Ending.ABORTED);
                     yield Optional.of(BranchOutcome.ROLLED_BACK);
                 }
                 case BranchPhase.Opening opening -> Optional.empty();
@@ -275,22 +177,6 @@ public final class TwoPhaseParticipant {
             throw new BranchException(ErrorCode.PARTICIPANT_UNAVAILABLE,
                     "cannot read pg_prepared_xacts: " + e.getMessage(), e);
         }
-    }
-
-    private boolean lock(Branch branch) {
-        try {
-            return branch.tryLock(busyWait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Ends an in-memory branch (its lock held): it leaves the registry, its ending is remembered. */
-    private void end(Branch branch, EndedTransactions.Ending ending) {
-        branch.phase(new BranchPhase.Ended());
-        registry.remove(branch);
-        ended.record(branch.txId(), ending);
     }
 
     private PhaseTwoResponse response(long txId, BranchOutcome outcome) {
