@@ -13,6 +13,8 @@ import dev.verdict.protocol.participant.PrepareResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,12 @@ public final class TwoPhaseParticipant {
     private final CoordinatorApi coordinator;
     private final PrepareVoter voter;
     private final Duration busyWait;
+    /**
+     * Phase 2 of one txId runs one at a time on this agent (recovery and the coordinator's retry may meet):
+     * the second then finds the GID resolved instead of PostgreSQL's "prepared transaction is busy".
+     * Striped ReentrantLocks rather than monitors, so virtual threads do not pin their carrier during JDBC calls.
+     */
+    private final ReentrantLock[] phaseTwoStripes = new ReentrantLock[64];
 
     TwoPhaseParticipant(ParticipantIdentity identity, BranchRegistry registry, EndedTransactions ended,
             PreparedTransactions prepared, CoordinatorApi coordinator, PrepareVoter voter, Duration busyWait) {
@@ -42,6 +50,19 @@ public final class TwoPhaseParticipant {
         this.coordinator = coordinator;
         this.voter = voter;
         this.busyWait = busyWait;
+        for (int i = 0; i < phaseTwoStripes.length; i++) {
+            phaseTwoStripes[i] = new ReentrantLock();
+        }
+    }
+
+    private <T> T oneAtATime(long txId, Supplier<T> phaseTwo) {
+        ReentrantLock stripe = phaseTwoStripes[Long.hashCode(txId) & (phaseTwoStripes.length - 1)];
+        stripe.lock();
+        try {
+            return phaseTwo.get();
+        } finally {
+            stripe.unlock();
+        }
     }
 
     public ParticipantIdentity identity() {
@@ -55,6 +76,10 @@ public final class TwoPhaseParticipant {
 
     /** COMMIT PREPARED. Idempotent: a branch no longer prepared was resolved before (UNKNOWN, or COMMITTED if known). */
     public PhaseTwoResponse commit(long txId, long decisionIndex) {
+        return oneAtATime(txId, () -> commitPrepared(txId, decisionIndex));
+    }
+
+    private PhaseTwoResponse commitPrepared(long txId, long decisionIndex) {
         GlobalTransactionId gid = identity.gidOf(txId);
         Branch branch = registry.get(txId);
         if (branch != null && branch.phase() instanceof BranchPhase.Active) {
@@ -102,6 +127,10 @@ public final class TwoPhaseParticipant {
 
     /** ROLLBACK PREPARED for a transaction known to be aborted (logged decision, or presumed abort). */
     public PhaseTwoResponse rollbackDecided(long txId, long decisionIndex) {
+        return oneAtATime(txId, () -> rollbackPrepared(txId, decisionIndex));
+    }
+
+    private PhaseTwoResponse rollbackPrepared(long txId, long decisionIndex) {
         GlobalTransactionId gid = identity.gidOf(txId);
         Optional<EndedTransactions.Ending> before = ended.get(txId);
         if (before.filter(EndedTransactions.Ending.COMMITTED::equals).isPresent()) {

@@ -13,6 +13,7 @@ import dev.verdict.protocol.participant.PhaseTwoRequest;
 import dev.verdict.protocol.participant.BranchOutcome;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,8 +87,8 @@ class PostgresRestartTest {
             pg.startAgain();
         }
 
-        // the coordinator retries: committed now (by this call, or by recovery just before it)
-        await().atMost(Duration.ofSeconds(10)).until(() -> shard.participant().commit(txId, new PhaseTwoRequest(3))
+        // the coordinator retries (503 means "retry"): committed now, by this call or by recovery just before it
+        await().atMost(Duration.ofSeconds(10)).ignoreException(HttpServerErrorException.ServiceUnavailable.class).until(() -> shard.participant().commit(txId, new PhaseTwoRequest(3))
                 .outcome() == BranchOutcome.COMMITTED);
         assertThat(pg.balance("alice")).isEqualTo(before - 1);
         assertThat(pg.preparedGids()).isEmpty();
