@@ -23,8 +23,12 @@ public class CoordinatorProblemException extends RuntimeException {
         try {
             Map<?, ?> body = e.getResponseBodyAs(Map.class);
             if (body != null) {
-                if (body.get("code") instanceof String name) {
-                    code = parse(name);
+                Object name = body.get("code");
+                if (name == null && body.get("properties") instanceof Map<?, ?> properties) {
+                    name = properties.get("code"); // a ProblemDetail serialized without its Jackson mixin
+                }
+                if (name instanceof String n) {
+                    code = parse(n);
                 }
                 if (body.get("detail") instanceof String d) {
                     detail = d;
