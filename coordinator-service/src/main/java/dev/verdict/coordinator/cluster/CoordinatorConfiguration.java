@@ -19,6 +19,12 @@ import org.springframework.web.client.RestClient;
 @EnableConfigurationProperties(CoordinatorProperties.class)
 class CoordinatorConfiguration {
 
+    /** How often the leader sweeps for undone work; failover recovery does not wait for it (it runs at once). */
+    private static final long DRIVER_TICK_MILLIS = 100;
+    /** Acknowledgements in one log command at most, and how long one may wait for company. */
+    private static final int ACK_BATCH_SIZE = 256;
+    private static final long ACK_FLUSH_MILLIS = 2;
+
     @Bean(destroyMethod = "close")
     DecisionLog decisionLog(CoordinatorProperties properties) {
         return RatisDecisionLog.start(RaftConfigFactory.from(properties));
@@ -37,8 +43,8 @@ class CoordinatorConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     TwoPhaseCommitDriver twoPhaseCommitDriver(DecisionLog log, HttpParticipantGateway gateway,
             SingleThreadScheduler scheduler, CoordinatorProperties properties) {
-        DriverSettings settings = new DriverSettings(100, properties.prepareGrace().toMillis(),
-                properties.retryMin().toMillis(), properties.retryMax().toMillis(), 256, 2,
+        DriverSettings settings = new DriverSettings(DRIVER_TICK_MILLIS, properties.prepareGrace().toMillis(),
+                properties.retryMin().toMillis(), properties.retryMax().toMillis(), ACK_BATCH_SIZE, ACK_FLUSH_MILLIS,
                 properties.forgetAfter().toMillis());
         return new TwoPhaseCommitDriver(log, gateway, scheduler, settings);
     }

@@ -7,8 +7,4 @@ package dev.verdict.coordinator.commit;
  * @param commitWaitMaxMillis  the longest a commit request waits for its decision before answering DECISION_PENDING
  */
 public record CoordinatorSettings(long defaultTimeoutMillis, long commitWaitMaxMillis, long prepareGraceMillis) {
-
-    public static CoordinatorSettings defaults() {
-        return new CoordinatorSettings(10_000, 30_000, DriverSettings.defaults().prepareGraceMillis());
-    }
 }

@@ -19,8 +19,4 @@ public record DriverSettings(
         int ackBatchSize,
         long ackFlushMillis,
         long forgetAfterMillis) {
-
-    public static DriverSettings defaults() {
-        return new DriverSettings(100, 2_000, 50, 2_000, 256, 2, 600_000);
-    }
 }

@@ -152,8 +152,15 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
             return;
         }
         long now = scheduler.nowMillis();
-        List<TransactionView> unfinished = decisionLog.replica().read(t -> t.scan(v -> !v.isFinished()));
-        for (TransactionView tx : unfinished) {
+        long forgetDecidedBefore = now - settings.forgetAfterMillis();
+        List<TransactionView> undone = decisionLog.replica().read(t -> t.scan(
+                v -> !v.isFinished() || v.decidedAtMillis() < forgetDecidedBefore));
+        List<Long> forgettable = new ArrayList<>();
+        for (TransactionView tx : undone) {
+            if (tx.isFinished()) {
+                forgettable.add(tx.txId());
+                continue;
+            }
             switch (tx.state()) {
                 case ACTIVE -> {
                     if (now > tx.deadlineMillis()) {
@@ -170,7 +177,7 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
                 case COMMITTED, ABORTED -> deliver(tx);
             }
         }
-        forgetFinished(now);
+        forget(forgettable);
         scheduler.schedule(() -> tick(tickEpoch), settings.tickMillis());
     }
 
@@ -318,20 +325,14 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
 
     // ---- housekeeping --------------------------------------------------------------------------------------
 
-    private void forgetFinished(long now) {
-        if (forgetting) {
-            return;
-        }
-        long decidedBefore = now - settings.forgetAfterMillis();
-        List<Long> forgettable = decisionLog.replica().read(t -> t.scan(
-                        v -> v.isFinished() && v.decidedAtMillis() < decidedBefore))
-                .stream().limit(1_000).map(TransactionView::txId).toList();
-        if (forgettable.isEmpty()) {
+    private void forget(List<Long> forgettable) {
+        if (forgetting || forgettable.isEmpty()) {
             return;
         }
         forgetting = true;
         long forgetEpoch = epoch;
-        decisionLog.propose(new TxCommand.Forget(forgettable)).whenCompleteAsync((result, failure) -> {
+        List<Long> batch = List.copyOf(forgettable.subList(0, Math.min(forgettable.size(), 1_000)));
+        decisionLog.propose(new TxCommand.Forget(batch)).whenCompleteAsync((result, failure) -> {
             if (forgetEpoch == epoch) {
                 forgetting = false;
             }

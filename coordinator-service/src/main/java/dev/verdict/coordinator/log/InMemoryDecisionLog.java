@@ -22,15 +22,11 @@ public final class InMemoryDecisionLog implements DecisionLog {
     private final LongSupplier clock;
     private final LocalReplica replica = new LocalReplica();
     private long lastIndex;
-    private long term;
-    private String leaderId;
 
     public InMemoryDecisionLog(String nodeId, Executor executor, LongSupplier clock) {
         this.nodeId = nodeId;
         this.executor = executor;
         this.clock = clock;
-        this.leaderId = nodeId;
-        this.term = 1;
     }
 
     @Override
@@ -62,17 +58,10 @@ public final class InMemoryDecisionLog implements DecisionLog {
         replica.addListener(listener);
     }
 
-    /** Makes {@code newLeaderId} leader of a new term and tells the listeners whether that is this node. */
-    public void electLeader(String newLeaderId) {
-        term++;
-        leaderId = newLeaderId;
-        boolean leading = nodeId.equals(newLeaderId);
-        replica.listeners().forEach(l -> l.onLeadershipChange(leading, term));
-    }
-
     @Override
     public synchronized LogStatus status() {
-        return new LogStatus(nodeId, leaderId, term, lastIndex, replica.appliedIndex(),
+        // A single replica leads its one and only term.
+        return new LogStatus(nodeId, nodeId, 1, lastIndex, replica.appliedIndex(),
                 List.of(new LogStatus.Member(nodeId, "in-memory")));
     }
 

@@ -70,8 +70,4 @@ public final class LocalReplica {
     public void addListener(LogListener listener) {
         listeners.add(listener);
     }
-
-    List<LogListener> listeners() {
-        return listeners;
-    }
 }

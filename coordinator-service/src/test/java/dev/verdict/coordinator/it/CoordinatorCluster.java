@@ -3,11 +3,9 @@ package dev.verdict.coordinator.it;
 import static org.awaitility.Awaitility.await;
 
 import dev.verdict.coordinator.CoordinatorApplication;
+import dev.verdict.coordinator.testing.FreePorts;
 import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +28,10 @@ final class CoordinatorCluster implements AutoCloseable {
         final Path dataDir;
         ConfigurableApplicationContext context;
 
-        Node(String id, Path dataDir) {
+        Node(String id, Path dataDir, int raftPort, int httpPort) {
             this.id = id;
-            this.raftPort = freePort();
-            this.httpPort = freePort();
+            this.raftPort = raftPort;
+            this.httpPort = httpPort;
             this.dataDir = dataDir;
         }
 
@@ -70,8 +68,9 @@ final class CoordinatorCluster implements AutoCloseable {
     final List<Node> nodes = new ArrayList<>();
 
     CoordinatorCluster(Path baseDir, int size) {
+        List<Integer> ports = FreePorts.distinct(2 * size);
         for (int i = 1; i <= size; i++) {
-            nodes.add(new Node("n" + i, baseDir.resolve("n" + i)));
+            nodes.add(new Node("n" + i, baseDir.resolve("n" + i), ports.get(2 * i - 2), ports.get(2 * i - 1)));
         }
         nodes.forEach(Node::start);
     }
@@ -106,14 +105,6 @@ final class CoordinatorCluster implements AutoCloseable {
 
     Node node(String id) {
         return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -3,9 +3,7 @@ package dev.verdict.coordinator.log.ratis;
 import static org.awaitility.Awaitility.await;
 
 import dev.verdict.coordinator.log.LogListener;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import dev.verdict.coordinator.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,17 +29,9 @@ final class RatisTestCluster implements AutoCloseable {
     RatisTestCluster(Path root, int size, UnaryOperator<RaftNodeConfig> customize) {
         this.root = root;
         this.customize = customize;
+        List<Integer> ports = FreePorts.distinct(size);
         for (int i = 1; i <= size; i++) {
-            peers.put("n" + i, "127.0.0.1:" + freePort());
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            peers.put("n" + i, "127.0.0.1:" + ports.get(i - 1));
         }
     }
 
