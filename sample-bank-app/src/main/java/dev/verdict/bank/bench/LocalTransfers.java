@@ -6,6 +6,7 @@ import dev.verdict.bank.loadgen.TransferExecutor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Mode {@code local}, the physical reference: the debit and the credit (with their ledger rows) as ONE local
@@ -15,6 +16,8 @@ import java.util.UUID;
 final class LocalTransfers implements TransferExecutor {
 
     private final ShardConnections connections;
+    /** Local transactions have no global txId: the ledger's tx_id gets a negative sequence number. */
+    private final AtomicLong sequence = new AtomicLong();
 
     LocalTransfers(ShardConnections connections) {
         this.connections = connections;
@@ -26,13 +29,14 @@ final class LocalTransfers implements TransferExecutor {
         if (shard != Math.floorMod(transfer.to(), connections.shardCount())) {
             throw new IllegalArgumentException("local mode needs two accounts on one shard: " + transfer);
         }
-        String transferId = UUID.randomUUID().toString();
+        UUID transferId = UUID.randomUUID();
+        long txId = -sequence.incrementAndGet();
         Connection connection = connections.take(shard);
         boolean broken = false;
         try {
             // account-id order, as the gateway does: concurrent transfers never wait on each other in a cycle
-            boolean covered = BankSql.apply(connection, transferId, transfer.firstAccount(), transfer.from(), transfer.amount())
-                    && BankSql.apply(connection, transferId, transfer.secondAccount(), transfer.from(), transfer.amount());
+            boolean covered = BankSql.leg(connection, transferId, txId, transfer, transfer.firstAccount())
+                    && BankSql.leg(connection, transferId, txId, transfer, transfer.secondAccount());
             if (!covered) {
                 connection.rollback();
                 return Outcome.INSUFFICIENT_FUNDS;

@@ -3,7 +3,20 @@ package dev.verdict.bank.bench;
 import dev.verdict.bank.loadgen.LoadResult;
 
 /** One measured cell of the benchmark: a mode at a number of clients. */
-record ModeRun(String mode, int clients, LoadResult result) {
+/**
+ * @param logEntries Raft log entries committed during warm-up and measurement (the coordinators' commit index
+ *                   moved by this much; -1 when unknown): with {@code window}, the log's write rate in this mode
+ */
+record ModeRun(String mode, int clients, LoadResult result, long logEntries, java.time.Duration window) {
+
+    ModeRun(String mode, int clients, LoadResult result) {
+        this(mode, clients, result, -1, result.elapsed());
+    }
+
+    /** Raft entries per second over warm-up and measurement; NaN when unknown. */
+    double logEntriesPerSecond() {
+        return logEntries < 0 ? Double.NaN : logEntries / (window.toNanos() / 1e9);
+    }
 
     double txPerSecond() {
         return result.committedPerSecond();

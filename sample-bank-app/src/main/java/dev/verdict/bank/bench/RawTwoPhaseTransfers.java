@@ -41,7 +41,7 @@ final class RawTwoPhaseTransfers implements TransferExecutor, AutoCloseable {
             throw new IllegalArgumentException("raw-2pc needs two accounts on two shards: " + transfer);
         }
         long n = sequence.incrementAndGet();
-        String transferId = UUID.randomUUID().toString();
+        UUID transferId = UUID.randomUUID();
         String firstGid = GID_PREFIX + run + ":" + n + ":" + firstShard;
         String secondGid = GID_PREFIX + run + ":" + n + ":" + secondShard;
         Connection first = connections.take(firstShard);
@@ -54,8 +54,8 @@ final class RawTwoPhaseTransfers implements TransferExecutor, AutoCloseable {
         try {
             second = connections.take(secondShard);
             // branch work in account-id order, as the gateway issues it
-            boolean covered = BankSql.apply(first, transferId, transfer.firstAccount(), transfer.from(), transfer.amount())
-                    && BankSql.apply(second, transferId, transfer.secondAccount(), transfer.from(), transfer.amount());
+            boolean covered = BankSql.leg(first, transferId, -n, transfer, transfer.firstAccount())
+                    && BankSql.leg(second, transferId, -n, transfer, transfer.secondAccount());
             if (!covered) {
                 first.rollback();
                 second.rollback();

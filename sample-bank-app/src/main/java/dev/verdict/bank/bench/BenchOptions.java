@@ -1,0 +1,98 @@
+package dev.verdict.bank.bench;
+
+import dev.verdict.bank.loadgen.CommandLine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The benchmark's options; see {@link #USAGE}.
+ */
+record BenchOptions(List<String> modes, List<Integer> clients, Duration duration, Duration warmup, int accounts,
+        long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
+        int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
+        Duration transferTimeout, long seed) {
+
+    /** Full JIT, a fixed small heap, the serial collector (no GC threads fighting for 2 cores). */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
+
+    static final String USAGE = """
+            bench: the bank workload in several modes on the same two durable PostgreSQL shards, 3 coordinator
+            nodes and 2 shard agents (all started here, on free ports, data in a temp directory).
+              --modes=local,raw-2pc,raft-write,verdict,failover
+                         local            debit+credit as one local transaction on one database
+                         raw-2pc          PREPARE TRANSACTION on both shards, then COMMIT PREPARED (JDBC, no log)
+                         raft-write       one begin on the coordinator (one Raft entry) through the starter's client
+                         verdict          begin, debit and credit on the agents, commit (the starter's client)
+                         verdict-gateway  the same through the bank gateway's POST /api/transfers
+                         failover         verdict at a steady rate, the leader killed mid-run
+              --clients=1,8,32           concurrent clients, one measurement per value
+              --duration=10s             measured time of each (mode, clients)
+              --warmup=3s                unmeasured run before each measurement
+              --accounts=100 --initial-balance=10000 --max-amount=100
+              --jvm-options="-Xms256m -Xmx512m -XX:+UseSerialGC"   of every child JVM (space separated)
+              --jfr=<dir>                record JFR (settings=profile) on the coordinators and agents during the
+                                         verdict mode (jcmd JFR.start / JFR.stop); files go to <dir>
+              --report=<file>            also write the results as markdown
+              --data-dir=<dir>           keep databases, Raft logs and process logs there (default: a temp dir, deleted)
+              --failover-rounds=3 --failover-clients=32 --failover-rate=50
+              --failover-before=3s --failover-after=7s
+              --transfer-timeout=10s     deadline of each verdict transaction
+              --seed=<random>
+            Exit status 0 when every invariant check held, 2 when one did not, 1 on a usage or start-up error.
+            """;
+
+    static BenchOptions parse(String... args) {
+        CommandLine line = CommandLine.parse(args);
+        List<String> modes = line.strings("modes", Modes.DEFAULT);
+        for (String mode : modes) {
+            if (!Modes.ALL.contains(mode)) {
+                throw new IllegalArgumentException("unknown mode '" + mode + "'; modes are " + Modes.ALL);
+            }
+        }
+        String jfr = line.string("jfr", null);
+        String report = line.string("report", null);
+        String dataDir = line.string("data-dir", null);
+        String jvm = line.string("jvm-options", null);
+        BenchOptions options = new BenchOptions(
+                modes,
+                line.integers("clients", List.of(1, 8, 32)),
+                line.duration("duration", Duration.ofSeconds(10)),
+                line.duration("warmup", Duration.ofSeconds(3)),
+                line.integer("accounts", 100),
+                line.longValue("initial-balance", 10_000),
+                line.longValue("max-amount", 100),
+                jvm == null ? DEFAULT_JVM_OPTIONS : List.of(jvm.trim().split("\\s+")),
+                jfr == null || jfr.equals("true") ? (jfr == null ? null : Path.of("target", "bench-jfr")) : Path.of(jfr),
+                report == null ? null : Path.of(report),
+                dataDir == null ? null : Path.of(dataDir),
+                line.integer("failover-rounds", 3),
+                line.integer("failover-clients", 32),
+                line.decimal("failover-rate", 50),
+                line.duration("failover-before", Duration.ofSeconds(3)),
+                line.duration("failover-after", Duration.ofSeconds(7)),
+                line.duration("transfer-timeout", Duration.ofSeconds(10)),
+                line.longValue("seed", System.nanoTime()));
+        line.rejectUnknown();
+        return options;
+    }
+
+    BenchOptions {
+        modes = List.copyOf(modes);
+        clients = List.copyOf(clients);
+        jvmOptions = List.copyOf(jvmOptions);
+        if (clients.isEmpty() || clients.stream().anyMatch(c -> c < 1)) {
+            throw new IllegalArgumentException("--clients must list positive numbers");
+        }
+        if (duration.isZero() || duration.isNegative() || warmup.isNegative()) {
+            throw new IllegalArgumentException("--duration must be positive and --warmup not negative");
+        }
+        if (failoverRounds < 0 || failoverClients < 1 || failoverRate <= 0) {
+            throw new IllegalArgumentException("--failover-rounds >= 0, --failover-clients >= 1, --failover-rate > 0");
+        }
+    }
+
+    int maxClients() {
+        return clients.stream().mapToInt(Integer::intValue).max().orElse(1);
+    }
+}

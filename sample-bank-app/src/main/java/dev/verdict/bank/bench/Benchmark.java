@@ -1,0 +1,311 @@
+package dev.verdict.bank.bench;
+
+import dev.verdict.bank.demo.DemoTopology;
+import dev.verdict.bank.demo.ManagedProcess;
+import dev.verdict.bank.demo.ShardDatabase;
+import dev.verdict.bank.demo.TopologySpec;
+import dev.verdict.bank.gateway.ShardClient;
+import dev.verdict.bank.loadgen.Audit;
+import dev.verdict.bank.loadgen.GatewayClient;
+import dev.verdict.bank.loadgen.LoadResult;
+import dev.verdict.bank.loadgen.LoadRunner;
+import dev.verdict.bank.loadgen.ReportFormatter;
+import dev.verdict.bank.loadgen.Transfer;
+import dev.verdict.bank.loadgen.TransferExecutor;
+import dev.verdict.bank.loadgen.TransferWorkload;
+import dev.verdict.participant.client.GlobalTransactions;
+import dev.verdict.participant.coordinator.CoordinatorCluster;
+import dev.verdict.participant.coordinator.CoordinatorClusterFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.web.client.RestClient;
+
+/**
+ * {@code BankMain bench}: in one run, on the same two durable embedded PostgreSQL shards, 3 coordinator nodes and
+ * 2 shard agents (started through the demo's {@link DemoTopology}), measures the bank workload (a random amount
+ * between random accounts on different shards) in the modes of {@link BenchOptions#USAGE} at each number of
+ * clients, checks the bank's invariant after each mode, and prints the table and the comparisons against the
+ * targets of issue 5.
+ */
+public final class Benchmark {
+
+    private static final Pattern COMMIT_INDEX = Pattern.compile("\"commitIndex\"\\s*:\\s*(\\d+)");
+
+    /** Everything one run measured. */
+    public record Result(List<ModeRun> runs, List<FailoverResult> failovers, List<String> invariantViolations,
+            Audit finalAudit, String report, List<Path> jfrFiles) {
+
+        public boolean invariantsHeld() {
+            return invariantViolations.isEmpty() && (finalAudit == null || finalAudit.holds());
+        }
+    }
+
+    private final BenchOptions options;
+    private final PrintStream out;
+    private final List<ModeRun> runs = new ArrayList<>();
+    private final List<FailoverResult> failovers = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<Path> jfrFiles = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
+
+    private Benchmark(BenchOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.print(BenchOptions.USAGE);
+            System.exit(1);
+            return;
+        }
+        try {
+            Result result = run(options, System.out);
+            System.exit(result.invariantsHeld() ? 0 : 2);
+        } catch (Exception e) {
+            System.err.println("bench: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** Runs the benchmark, prints progress and the report on {@code out}. */
+    public static Result run(BenchOptions options, PrintStream out) throws Exception {
+        return new Benchmark(options, out).run();
+    }
+
+    /** For tests and scripts: the options given as {@code --name=value} strings. */
+    public static Result run(PrintStream out, String... args) throws Exception {
+        return run(BenchOptions.parse(args), out);
+    }
+
+    private Result run() throws Exception {
+        String machineBefore = Machine.describe();
+        Instant started = Instant.now();
+        out.println("bench: " + machineBefore);
+        out.printf("bench: modes %s, clients %s, %s each after a %s warm-up, seed %d%n", options.modes(),
+                options.clients(), options.duration(), options.warmup(), options.seed());
+        int clientsNeeded = Math.max(options.maxClients(), options.modes().contains(Modes.FAILOVER) ? options.failoverClients() : 0);
+        TopologySpec spec = TopologySpec.builder()
+                .accounts(options.accounts())
+                .initialBalance(options.initialBalance())
+                .controlApi(false)
+                .jvmOptions(options.jvmOptions())
+                // every open branch pins a pooled connection: one per concurrent transfer, plus the agent's own use
+                .shardProperty("spring.datasource.hikari.maximum-pool-size", Integer.toString(clientsNeeded + 16))
+                // agents' pools, the JDBC modes' connections (one per client) and the checks
+                .maxConnections(Math.max(100, 2 * clientsNeeded + 40))
+                .dataDirectory(options.dataDirectory())
+                .build();
+        out.println("bench: starting 3 coordinators, 2 PostgreSQL shards, 2 agents and the gateway ...");
+        long startNanos = System.nanoTime();
+        try (DemoTopology bank = DemoTopology.start(spec)) {
+            out.printf("bench: topology up in %.1f s (data in %s)%n", (System.nanoTime() - startNanos) / 1e9, bank.dataDirectory());
+            List<ShardDb> shards = bank.databases().stream()
+                    .map(db -> new ShardDb(db.shard(), db.jdbcUrl(), "postgres", "")).toList();
+            long expectedTotal = bank.expectedTotal();
+            InvariantCheck invariants = new InvariantCheck(shards, options.initialBalance());
+            TransferWorkload workload = new TransferWorkload(TransferWorkload.accountRange(1, options.accounts()),
+                    bank.spec().shards(), options.maxAmount(), 0, 0, true);
+            List<ShardClient> shardClients = VerdictTransfers.shardClients(bank.agentUrls());
+            for (String mode : options.modes()) {
+                if (mode.equals(Modes.FAILOVER)) {
+                    continue;
+                }
+                GlobalTransactions client = client(bank);
+                boolean profile = options.jfrDirectory() != null && mode.equals(Modes.VERDICT);
+                List<ManagedProcess> profiled = new ArrayList<>(bank.coordinators());
+                profiled.addAll(bank.agents());
+                if (profile) {
+                    Jfr.start(profiled);
+                }
+                for (int clients : options.clients()) {
+                    measure(bank, mode, clients, shards, workload, client, shardClients);
+                }
+                if (profile) {
+                    jfrFiles.addAll(Jfr.stop(profiled, options.jfrDirectory(), mode));
+                    out.println("bench: JFR recordings " + jfrFiles);
+                }
+                check(invariants, expectedTotal, "after " + mode);
+            }
+            if (options.modes().contains(Modes.FAILOVER)) {
+                for (int round = 1; round <= options.failoverRounds(); round++) {
+                    GlobalTransactions client = client(bank);
+                    FailoverRun failover = new FailoverRun(bank, shards,
+                            listener -> new VerdictTransfers(client, shardClients, options.transferTimeout(), listener), workload);
+                    FailoverResult result = failover.once(options.failoverClients(), options.failoverRate(),
+                            options.failoverBefore(), options.failoverAfter(), options.seed() + round, Duration.ofSeconds(30));
+                    failovers.add(result);
+                    out.println("bench: " + BenchReport.describe(result));
+                }
+                check(invariants, expectedTotal, "after failover");
+            }
+            Audit audit;
+            try (GatewayClient gateway = new GatewayClient(bank.gatewayUrl(), Duration.ofSeconds(2), Duration.ofSeconds(30))) {
+                audit = gateway.audit();
+            }
+            out.println("bench: gateway " + ReportFormatter.formatAudit(audit));
+            String report = report(machineBefore, started, audit);
+            out.println();
+            out.print(report);
+            if (options.report() != null) {
+                Path file = options.report().toAbsolutePath();
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, report);
+                out.println("bench: report written to " + file);
+            }
+            return new Result(List.copyOf(runs), List.copyOf(failovers), List.copyOf(violations), audit, report,
+                    List.copyOf(jfrFiles));
+        }
+    }
+
+    private void measure(DemoTopology bank, String mode, int clients, List<ShardDb> shards, TransferWorkload workload,
+            GlobalTransactions client, List<ShardClient> shardClients) throws Exception {
+        Function<RandomGenerator, Transfer> source = mode.equals(Modes.LOCAL) ? workload::nextSameShard : workload::next;
+        LoadRunner.Settings settings = LoadRunner.Settings.closedLoop(clients, options.warmup(), options.duration(),
+                options.seed() + clients);
+        long indexBefore = commitIndex(bank);
+        LoadResult result;
+        RaftWrites raftWrites = null;
+        switch (mode) {
+            case Modes.LOCAL -> {
+                try (ShardConnections connections = new ShardConnections(shards, clients)) {
+                    result = LoadRunner.run(settings, source, new LocalTransfers(connections));
+                }
+            }
+            case Modes.RAW_2PC -> {
+                try (ShardConnections connections = new ShardConnections(shards, clients);
+                        RawTwoPhaseTransfers executor = new RawTwoPhaseTransfers(connections)) {
+                    result = LoadRunner.run(settings, source, executor);
+                }
+            }
+            case Modes.RAFT_WRITE -> {
+                raftWrites = new RaftWrites(client, options.transferTimeout().plus(options.warmup()).plus(options.duration()));
+                result = LoadRunner.run(settings, source, raftWrites);
+            }
+            case Modes.VERDICT -> result = LoadRunner.run(settings, source,
+                    new VerdictTransfers(client, shardClients, options.transferTimeout(), (txId, at) -> { }));
+            case Modes.VERDICT_GATEWAY -> {
+                try (GatewayClient gateway = new GatewayClient(bank.gatewayUrl(), Duration.ofSeconds(2),
+                        options.transferTimeout().plusSeconds(5))) {
+                    result = LoadRunner.run(settings, source, gateway);
+                }
+            }
+            default -> throw new IllegalArgumentException("not a measured mode: " + mode);
+        }
+        long indexAfter = commitIndex(bank);
+        if (raftWrites != null) {
+            // outside the measurement: the begun transactions are aborted, so none waits for its deadline
+            long failed = raftWrites.abortAll(8);
+            if (failed > 0) {
+                notes.add(mode + " at " + clients + " clients: " + failed + " begun transactions not aborted (their deadline will)");
+            }
+        }
+        long logEntries = indexBefore < 0 || indexAfter < indexBefore ? -1 : indexAfter - indexBefore;
+        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(options.duration()));
+        runs.add(run);
+        out.printf(Locale.ROOT, "bench: %-15s %3d clients: %8.1f tx/s  p50 %s  p90 %s  p99 %s ms  committed %d  other %d  errors %d%s%s%n",
+                mode, clients, run.txPerSecond(), ReportFormatter.ms(run.p50()), ReportFormatter.ms(run.p90()),
+                ReportFormatter.ms(run.p99()), result.committed(), result.total() - result.committed() - result.errors(),
+                result.errors(), result.errors() == 0 ? "" : " (" + ReportFormatter.errorsByKind(result) + ")",
+                logEntries <= 0 ? "" : String.format(Locale.ROOT, "  Raft entries %d (%.0f/s)", logEntries,
+                        logEntries / (double) options.warmup().plus(options.duration()).toMillis() * 1000));
+    }
+
+    private long commitIndex(DemoTopology bank) {
+        for (ManagedProcess node : bank.coordinators()) {
+            if (!node.running()) {
+                continue;
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(node.url().resolve("/v1/cluster"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                Matcher m = COMMIT_INDEX.matcher(response.body());
+                if (response.statusCode() == 200 && m.find()) {
+                    return Long.parseLong(m.group(1));
+                }
+            } catch (IOException e) {
+                // ask the next node
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The starter's client on the 3 coordinator nodes, the current leader first (no follower hop for the client). */
+    private GlobalTransactions client(DemoTopology bank) {
+        ManagedProcess leader = bank.awaitLeader(Duration.ofSeconds(60));
+        List<URI> urls = new ArrayList<>();
+        urls.add(leader.url());
+        bank.coordinators().stream().filter(c -> c != leader).map(ManagedProcess::url).forEach(urls::add);
+        CoordinatorCluster cluster = CoordinatorClusterFactory.create(RestClient.builder(), urls, Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
+        return new GlobalTransactions(cluster, options.transferTimeout(), Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    private void check(InvariantCheck invariants, long expectedTotal, String when) throws Exception {
+        InvariantCheck.Result result = invariants.check(expectedTotal, Duration.ofSeconds(30));
+        out.printf("bench: invariant %s: %s (prepared drained in %d ms)%n", when, result.describe(),
+                result.preparedDrainedAfter().toMillis());
+        if (!result.holds()) {
+            violations.add(when + ": " + result.describe());
+        }
+        checks.add(when + ": " + result.describe());
+    }
+
+    private final List<String> checks = new ArrayList<>();
+
+    private String report(String machineBefore, Instant started, Audit audit) {
+        StringBuilder md = new StringBuilder();
+        md.append("Run of ").append(started).append(" (").append(Duration.between(started, Instant.now()).toSeconds())
+                .append(" s)\n\n");
+        md.append("- machine: ").append(machineBefore).append('\n');
+        md.append("- load average at the end: ").append(Machine.loadAverage()).append('\n');
+        md.append("- options: modes ").append(options.modes()).append(", clients ").append(options.clients())
+                .append(", ").append(options.duration()).append(" each after ").append(options.warmup()).append(" warm-up, ")
+                .append(options.accounts()).append(" accounts, amounts 1..").append(options.maxAmount())
+                .append(", child JVMs ").append(String.join(" ", options.jvmOptions())).append(", seed ")
+                .append(options.seed()).append('\n');
+        md.append('\n').append(BenchReport.table(runs)).append('\n');
+        for (String line : BenchReport.comparisons(runs, failovers)) {
+            md.append("- ").append(line).append('\n');
+        }
+        md.append('\n');
+        for (String line : checks) {
+            md.append("- invariant ").append(line).append('\n');
+        }
+        md.append("- gateway ").append(ReportFormatter.formatAudit(audit)).append('\n');
+        for (String note : notes) {
+            md.append("- note: ").append(note).append('\n');
+        }
+        return md.toString();
+    }
+}
