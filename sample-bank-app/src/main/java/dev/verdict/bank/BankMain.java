@@ -29,8 +29,8 @@ public final class BankMain {
             case BankApplication.SHARD, BankApplication.GATEWAY -> BankApplication.run(role, rest);
             case "demo" -> DemoLauncher.main(rest);
             // ---- load generator and benchmark: their mains live in dev.verdict.bank.loadgen / dev.verdict.bank.bench
-            // case "loadgen" -> dev.verdict.bank.loadgen.LoadGenerator.main(rest);
-            // case "bench" -> dev.verdict.bank.bench.Benchmark.main(rest);
+            case "loadgen" -> dev.verdict.bank.loadgen.LoadGenerator.main(rest);
+            case "bench" -> dev.verdict.bank.bench.Benchmark.main(rest);
             // ----
             default -> {
                 System.err.println("unknown role '" + role + "'");
