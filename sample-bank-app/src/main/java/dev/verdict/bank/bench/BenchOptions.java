@@ -11,7 +11,7 @@ import java.util.List;
 record BenchOptions(List<String> modes, List<Integer> clients, Duration duration, Duration warmup, int accounts,
         long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
-        Duration transferTimeout, long seed) {
+        Duration transferTimeout, long seed, long transfers) {
 
     /** Full JIT, a fixed small heap, the serial collector (no GC threads fighting for 2 cores). */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
@@ -39,6 +39,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --failover-before=3s --failover-after=7s
               --transfer-timeout=10s     deadline of each verdict transaction
               --seed=<random>
+              --transfers=0              N: measure N transfers per (mode, clients) instead of the whole duration
+                                         (the duration still caps it); exact counts, for smoke tests
             Exit status 0 when every invariant check held, 2 when one did not, 1 on a usage or start-up error.
             """;
 
@@ -72,7 +74,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.duration("failover-before", Duration.ofSeconds(3)),
                 line.duration("failover-after", Duration.ofSeconds(7)),
                 line.duration("transfer-timeout", Duration.ofSeconds(10)),
-                line.longValue("seed", System.nanoTime()));
+                line.longValue("seed", System.nanoTime()),
+                line.longValue("transfers", 0));
         line.rejectUnknown();
         return options;
     }

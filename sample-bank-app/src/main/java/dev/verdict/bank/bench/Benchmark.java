@@ -105,14 +105,11 @@ public final class Benchmark {
         return run(BenchOptions.parse(args), out);
     }
 
-    private Result run() throws Exception {
-        String machineBefore = Machine.describe();
-        Instant started = Instant.now();
-        out.println("bench: " + machineBefore);
-        out.printf("bench: modes %s, clients %s, %s each after a %s warm-up, seed %d%n", options.modes(),
-                options.clients(), options.duration(), options.warmup(), options.seed());
-        int clientsNeeded = Math.max(options.maxClients(), options.modes().contains(Modes.FAILOVER) ? options.failoverClients() : 0);
-        TopologySpec spec = TopologySpec.builder()
+    /** The topology the benchmark needs: the demo's, sized for the clients and with the benchmark's JVM options. */
+    static TopologySpec topologySpec(BenchOptions options) {
+        int clientsNeeded = Math.max(options.maxClients(),
+                options.modes().contains(Modes.FAILOVER) ? options.failoverClients() : 0);
+        return TopologySpec.builder()
                 .accounts(options.accounts())
                 .initialBalance(options.initialBalance())
                 .controlApi(false)
@@ -123,73 +120,93 @@ public final class Benchmark {
                 .maxConnections(Math.max(100, 2 * clientsNeeded + 40))
                 .dataDirectory(options.dataDirectory())
                 .build();
+    }
+
+    /**
+     * Runs the benchmark on a topology started (and stopped) by someone else, e.g. a test that also runs the load
+     * generator on it. It must be {@link #topologySpec}'s (same accounts and balance, durable shards).
+     */
+    public static Result run(BenchOptions options, PrintStream out, DemoTopology bank) throws Exception {
+        return new Benchmark(options, out).runOn(bank, Machine.describe(), Instant.now());
+    }
+
+    private Result run() throws Exception {
+        String machineBefore = Machine.describe();
+        Instant started = Instant.now();
+        out.println("bench: " + machineBefore);
         out.println("bench: starting 3 coordinators, 2 PostgreSQL shards, 2 agents and the gateway ...");
         long startNanos = System.nanoTime();
-        try (DemoTopology bank = DemoTopology.start(spec)) {
+        try (DemoTopology bank = DemoTopology.start(topologySpec(options))) {
             out.printf("bench: topology up in %.1f s (data in %s)%n", (System.nanoTime() - startNanos) / 1e9, bank.dataDirectory());
-            List<ShardDb> shards = bank.databases().stream()
-                    .map(db -> new ShardDb(db.shard(), db.jdbcUrl(), "postgres", "")).toList();
-            long expectedTotal = bank.expectedTotal();
-            InvariantCheck invariants = new InvariantCheck(shards, options.initialBalance());
-            TransferWorkload workload = new TransferWorkload(TransferWorkload.accountRange(1, options.accounts()),
-                    bank.spec().shards(), options.maxAmount(), 0, 0, true);
-            List<ShardClient> shardClients = VerdictTransfers.shardClients(bank.agentUrls());
-            for (String mode : options.modes()) {
-                if (mode.equals(Modes.FAILOVER)) {
-                    continue;
-                }
-                GlobalTransactions client = client(bank);
-                boolean profile = options.jfrDirectory() != null && mode.equals(Modes.VERDICT);
-                List<ManagedProcess> profiled = new ArrayList<>(bank.coordinators());
-                profiled.addAll(bank.agents());
-                if (profile) {
-                    Jfr.start(profiled);
-                }
-                for (int clients : options.clients()) {
-                    measure(bank, mode, clients, shards, workload, client, shardClients);
-                }
-                if (profile) {
-                    jfrFiles.addAll(Jfr.stop(profiled, options.jfrDirectory(), mode));
-                    out.println("bench: JFR recordings " + jfrFiles);
-                }
-                check(invariants, expectedTotal, "after " + mode);
-            }
-            if (options.modes().contains(Modes.FAILOVER)) {
-                for (int round = 1; round <= options.failoverRounds(); round++) {
-                    GlobalTransactions client = client(bank);
-                    FailoverRun failover = new FailoverRun(bank, shards,
-                            listener -> new VerdictTransfers(client, shardClients, options.transferTimeout(), listener), workload);
-                    FailoverResult result = failover.once(options.failoverClients(), options.failoverRate(),
-                            options.failoverBefore(), options.failoverAfter(), options.seed() + round, Duration.ofSeconds(30));
-                    failovers.add(result);
-                    out.println("bench: " + BenchReport.describe(result));
-                }
-                check(invariants, expectedTotal, "after failover");
-            }
-            Audit audit;
-            try (GatewayClient gateway = new GatewayClient(bank.gatewayUrl(), Duration.ofSeconds(2), Duration.ofSeconds(30))) {
-                audit = gateway.audit();
-            }
-            out.println("bench: gateway " + ReportFormatter.formatAudit(audit));
-            String report = report(machineBefore, started, audit);
-            out.println();
-            out.print(report);
-            if (options.report() != null) {
-                Path file = options.report().toAbsolutePath();
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, report);
-                out.println("bench: report written to " + file);
-            }
-            return new Result(List.copyOf(runs), List.copyOf(failovers), List.copyOf(violations), audit, report,
-                    List.copyOf(jfrFiles));
+            return runOn(bank, machineBefore, started);
         }
+    }
+
+    private Result runOn(DemoTopology bank, String machineBefore, Instant started) throws Exception {
+        out.printf("bench: modes %s, clients %s, %s each after a %s warm-up, seed %d%n", options.modes(),
+                options.clients(), options.duration(), options.warmup(), options.seed());
+        List<ShardDb> shards = bank.databases().stream()
+                .map(db -> new ShardDb(db.shard(), db.jdbcUrl(), "postgres", "")).toList();
+        long expectedTotal = bank.expectedTotal();
+        InvariantCheck invariants = new InvariantCheck(shards, options.initialBalance());
+        TransferWorkload workload = new TransferWorkload(TransferWorkload.accountRange(1, options.accounts()),
+                bank.spec().shards(), options.maxAmount(), 0, 0, true);
+        List<ShardClient> shardClients = VerdictTransfers.shardClients(bank.agentUrls());
+        for (String mode : options.modes()) {
+            if (mode.equals(Modes.FAILOVER)) {
+                continue;
+            }
+            GlobalTransactions client = client(bank);
+            boolean profile = options.jfrDirectory() != null && mode.equals(Modes.VERDICT);
+            List<ManagedProcess> profiled = new ArrayList<>(bank.coordinators());
+            profiled.addAll(bank.agents());
+            if (profile) {
+                Jfr.start(profiled);
+            }
+            for (int clients : options.clients()) {
+                measure(bank, mode, clients, shards, workload, client, shardClients);
+            }
+            if (profile) {
+                jfrFiles.addAll(Jfr.stop(profiled, options.jfrDirectory(), mode));
+                out.println("bench: JFR recordings " + jfrFiles);
+            }
+            check(invariants, expectedTotal, "after " + mode);
+        }
+        if (options.modes().contains(Modes.FAILOVER)) {
+            for (int round = 1; round <= options.failoverRounds(); round++) {
+                GlobalTransactions client = client(bank);
+                FailoverRun failover = new FailoverRun(bank, shards,
+                        listener -> new VerdictTransfers(client, shardClients, options.transferTimeout(), listener), workload);
+                FailoverResult result = failover.once(options.failoverClients(), options.failoverRate(),
+                        options.failoverBefore(), options.failoverAfter(), options.seed() + round, Duration.ofSeconds(30));
+                failovers.add(result);
+                out.println("bench: " + BenchReport.describe(result));
+            }
+            check(invariants, expectedTotal, "after failover");
+        }
+        Audit audit;
+        try (GatewayClient gateway = new GatewayClient(bank.gatewayUrl(), Duration.ofSeconds(2), Duration.ofSeconds(30))) {
+            audit = gateway.audit();
+        }
+        out.println("bench: gateway " + ReportFormatter.formatAudit(audit));
+        String report = report(machineBefore, started, audit);
+        out.println();
+        out.print(report);
+        if (options.report() != null) {
+            Path file = options.report().toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, report);
+            out.println("bench: report written to " + file);
+        }
+        return new Result(List.copyOf(runs), List.copyOf(failovers), List.copyOf(violations), audit, report,
+                List.copyOf(jfrFiles));
     }
 
     private void measure(DemoTopology bank, String mode, int clients, List<ShardDb> shards, TransferWorkload workload,
             GlobalTransactions client, List<ShardClient> shardClients) throws Exception {
         Function<RandomGenerator, Transfer> source = mode.equals(Modes.LOCAL) ? workload::nextSameShard : workload::next;
         LoadRunner.Settings settings = LoadRunner.Settings.closedLoop(clients, options.warmup(), options.duration(),
-                options.seed() + clients);
+                options.seed() + clients).withTransfers(options.transfers());
         long indexBefore = commitIndex(bank);
         LoadResult result;
         RaftWrites raftWrites = null;
@@ -228,14 +245,14 @@ public final class Benchmark {
             }
         }
         long logEntries = indexBefore < 0 || indexAfter < indexBefore ? -1 : indexAfter - indexBefore;
-        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(options.duration()));
+        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(result.elapsed()));
         runs.add(run);
         out.printf(Locale.ROOT, "bench: %-15s %3d clients: %8.1f tx/s  p50 %s  p90 %s  p99 %s ms  committed %d  other %d  errors %d%s%s%n",
                 mode, clients, run.txPerSecond(), ReportFormatter.ms(run.p50()), ReportFormatter.ms(run.p90()),
                 ReportFormatter.ms(run.p99()), result.committed(), result.total() - result.committed() - result.errors(),
                 result.errors(), result.errors() == 0 ? "" : " (" + ReportFormatter.errorsByKind(result) + ")",
                 logEntries <= 0 ? "" : String.format(Locale.ROOT, "  Raft entries %d (%.0f/s)", logEntries,
-                        logEntries / (double) options.warmup().plus(options.duration()).toMillis() * 1000));
+                        run.logEntriesPerSecond()));
     }
 
     private long commitIndex(DemoTopology bank) {

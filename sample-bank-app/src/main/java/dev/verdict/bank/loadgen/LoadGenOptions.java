@@ -19,10 +19,11 @@ import java.time.Duration;
  * @param rate transfers started per second over all clients, or 0 for as fast as the clients go
  * @param timeout per-request timeout
  * @param seed random seed (printed, so a run can be repeated)
+ * @param transfers stop after this many measured transfers (0: run for the duration; the duration still caps it)
  */
 public record LoadGenOptions(URI gateway, int clients, Duration duration, Duration warmup, double overdraw,
         long maxAmount, int accounts, long firstAccount, int shardCount, boolean crossShard, double rate,
-        Duration timeout, long seed) {
+        Duration timeout, long seed, long transfers) {
 
     public static final String USAGE = """
             loadgen: concurrent transfers against the bank gateway; prints throughput, latency percentiles,
@@ -41,6 +42,7 @@ public record LoadGenOptions(URI gateway, int clients, Duration duration, Durati
               --rate=0                         transfers per second over all clients (0: as fast as possible)
               --timeout=30s                    per-request timeout
               --seed=<random>                  random seed
+              --transfers=0                    N: stop after N measured transfers (the duration still caps the run)
             Exit status 0 when the final audit holds, 2 when it does not, 1 on a usage or connection error.
             """;
 
@@ -59,7 +61,8 @@ public record LoadGenOptions(URI gateway, int clients, Duration duration, Durati
                 line.flag("cross-shard", true),
                 line.decimal("rate", 0),
                 line.duration("timeout", Duration.ofSeconds(30)),
-                line.longValue("seed", System.nanoTime()));
+                line.longValue("seed", System.nanoTime()),
+                line.longValue("transfers", 0));
         line.rejectUnknown();
         return options;
     }
@@ -73,6 +76,9 @@ public record LoadGenOptions(URI gateway, int clients, Duration duration, Durati
         }
         if (duration.isZero() || duration.isNegative()) {
             throw new IllegalArgumentException("--duration must be positive");
+        }
+        if (transfers < 0) {
+            throw new IllegalArgumentException("--transfers must not be negative");
         }
     }
 }

@@ -56,7 +56,7 @@ public final class LoadGenerator {
                     options.clients(), options.duration(), options.warmup(), gateway.base(), accounts.size(),
                     options.overdraw(), options.seed());
             LoadRunner.Settings settings = new LoadRunner.Settings(options.clients(), options.warmup(), options.duration(),
-                    options.rate(), options.seed());
+                    options.rate(), options.seed(), options.transfers());
             LoadResult result = LoadRunner.run(settings, workload::next, gateway);
             Audit after = gateway.audit();
             out.print(ReportFormatter.format("results", result, after));

@@ -14,6 +14,10 @@ import java.util.random.RandomGenerator;
  * measured duration. Only transfers that finish inside the measured window are counted; a client stops starting
  * transfers at the end of the window, and the run returns once every client has finished its last one.
  *
+ * <p>With a transfer count, the measured part ends after exactly that many transfers were started after the
+ * warm-up (or at the end of the duration, if that comes first): every one of them is counted, and the measured time
+ * is from the end of the warm-up to the last one's answer. That makes the counts exact, e.g. for tests.
+ *
  * <p>With a rate, the clients share a schedule of start slots ({@code rate} per second, evenly spaced) instead of
  * going as fast as they can; a client that is late starts at once (no catch-up beyond the clients available).
  */
@@ -25,8 +29,13 @@ public final class LoadRunner {
      * @param duration the measured window
      * @param ratePerSecond start slots per second over all clients, or 0 for as fast as possible
      * @param seed seed of the clients' random generators (client i uses a split of it)
+     * @param transfers how many transfers to measure, or 0 for as many as the duration allows
      */
-    public record Settings(int clients, Duration warmup, Duration duration, double ratePerSecond, long seed) {
+    public record Settings(int clients, Duration warmup, Duration duration, double ratePerSecond, long seed, long transfers) {
+
+        public Settings(int clients, Duration warmup, Duration duration, double ratePerSecond, long seed) {
+            this(clients, warmup, duration, ratePerSecond, seed, 0);
+        }
 
         public Settings {
             if (clients < 1) {
@@ -35,13 +44,17 @@ public final class LoadRunner {
             if (warmup.isNegative() || duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("warm-up must be >= 0 and duration > 0");
             }
-            if (ratePerSecond < 0) {
-                throw new IllegalArgumentException("rate must be >= 0");
+            if (ratePerSecond < 0 || transfers < 0) {
+                throw new IllegalArgumentException("rate and transfers must be >= 0");
             }
         }
 
         public static Settings closedLoop(int clients, Duration warmup, Duration duration, long seed) {
-            return new Settings(clients, warmup, duration, 0, seed);
+            return new Settings(clients, warmup, duration, 0, seed, 0);
+        }
+
+        public Settings withTransfers(long count) {
+            return new Settings(clients, warmup, duration, ratePerSecond, seed, count);
         }
     }
 
@@ -59,19 +72,22 @@ public final class LoadRunner {
         long measureFrom = begin + settings.warmup().toNanos();
         long end = measureFrom + settings.duration().toNanos();
         Pacer pacer = settings.ratePerSecond() > 0 ? new Pacer(begin, settings.ratePerSecond()) : null;
+        Tickets tickets = settings.transfers() > 0 ? new Tickets(settings.transfers()) : null;
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < settings.clients(); i++) {
                 RandomGenerator random = seeds.split();
-                clients.submit(() -> client(random, workload, executor, listener, recorder, pacer, measureFrom, end));
+                clients.submit(() -> client(random, workload, executor, listener, recorder, pacer, tickets, measureFrom, end));
             }
         }
-        return recorder.result(settings.clients(), settings.duration());
+        Duration measured = tickets == null ? settings.duration()
+                : Duration.ofNanos(Math.max(1, tickets.lastAnswer.get() - measureFrom));
+        return recorder.result(settings.clients(), measured);
     }
 
     private static void client(RandomGenerator random, Function<RandomGenerator, Transfer> workload,
-            TransferExecutor executor, OutcomeListener listener, ResultRecorder recorder, Pacer pacer, long measureFrom,
-            long end) {
+            TransferExecutor executor, OutcomeListener listener, ResultRecorder recorder, Pacer pacer, Tickets tickets,
+            long measureFrom, long end) {
         while (!Thread.currentThread().isInterrupted()) {
             if (pacer != null && !pacer.awaitSlot(end)) {
                 return;
@@ -79,6 +95,13 @@ public final class LoadRunner {
             long start = System.nanoTime();
             if (start - end >= 0) {
                 return;
+            }
+            boolean ticket = false;
+            if (tickets != null && start - measureFrom >= 0) {
+                if (!tickets.take()) {
+                    return;
+                }
+                ticket = true;
             }
             Transfer transfer = workload.apply(random);
             Outcome outcome;
@@ -95,9 +118,29 @@ public final class LoadRunner {
             }
             long finish = System.nanoTime();
             listener.onOutcome(transfer, outcome, start, finish);
-            if (finish - measureFrom >= 0 && finish - end < 0) {
+            if (tickets != null) {
+                if (ticket) {
+                    recorder.record(outcome, finish - start);
+                    tickets.lastAnswer.accumulateAndGet(finish, (a, b) -> a - b >= 0 ? a : b);
+                }
+            } else if (finish - measureFrom >= 0 && finish - end < 0) {
                 recorder.record(outcome, finish - start);
             }
+        }
+    }
+
+    /** The transfers left to measure in a counted run. */
+    private static final class Tickets {
+
+        private final AtomicLong left;
+        private final AtomicLong lastAnswer = new AtomicLong(System.nanoTime());
+
+        Tickets(long count) {
+            this.left = new AtomicLong(count);
+        }
+
+        boolean take() {
+            return left.getAndDecrement() > 0;
         }
     }
 

@@ -79,6 +79,17 @@ class LoadRunnerTest {
     }
 
     @Test
+    void aCountedRunMeasuresExactlyThatManyTransfersAfterTheWarmUp() {
+        LongAdder seen = new LongAdder();
+        LoadResult result = LoadRunner.run(LoadRunner.Settings.closedLoop(5, Duration.ofMillis(50), Duration.ofMinutes(1), 5)
+                .withTransfers(1234), workload::next, LoadRunnerTest::fakeBank, (t, o, s, e) -> seen.increment());
+        assertThat(result.total()).isEqualTo(1234);
+        assertThat(result.counts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1234);
+        assertThat(seen.sum()).isGreaterThanOrEqualTo(1234);
+        assertThat(result.elapsed()).isPositive().isLessThan(Duration.ofMinutes(1));
+    }
+
+    @Test
     void anExecutorThatThrowsAnythingCountsAsAnErrorNotACrash() {
         LoadResult result = LoadRunner.run(LoadRunner.Settings.closedLoop(2, Duration.ZERO, Duration.ofMillis(100), 4),
                 workload::next, t -> {
