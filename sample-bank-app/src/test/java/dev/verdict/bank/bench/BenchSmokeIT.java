@@ -10,6 +10,7 @@ import dev.verdict.bank.loadgen.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,9 @@ class BenchSmokeIT {
         BenchOptions options = BenchOptions.parse("--modes=local,raw-2pc,raft-write,verdict,verdict-gateway,failover",
                 "--clients=1,3", "--transfers=6", "--duration=60s", "--warmup=0s", "--failover-rounds=1",
                 "--failover-clients=4", "--failover-rate=20", "--failover-before=1s", "--failover-after=3s", "--seed=42");
-        try (DemoTopology bank = DemoTopology.start(Benchmark.topologySpec(options))) {
+        // a generous start timeout: seven JVMs and two initdb on a busy 2-core CI box can take minutes
+        try (DemoTopology bank = DemoTopology.start(Benchmark.topologySpec(options).toBuilder()
+                .startTimeout(Duration.ofMinutes(10)).build())) {
             // the load generator against the gateway, a third of the transfers overdrawing
             ByteArrayOutputStream loadgenOut = new ByteArrayOutputStream();
             LoadGenerator.Report loadgen = LoadGenerator.run(LoadGenOptions.parse("--gateway=" + bank.gatewayUrl(),
