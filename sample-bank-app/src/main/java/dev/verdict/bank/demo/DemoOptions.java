@@ -64,6 +64,9 @@ record DemoOptions(int coordinators, int shards, int accounts, long initialBalan
     static Duration duration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
             if (t.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
             }
@@ -76,7 +79,7 @@ record DemoOptions(int coordinators, int shards, int accounts, long initialBalan
             if (t.endsWith("h")) {
                 return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
             }
-            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            throw new IllegalArgumentException("not a duration: " + text + " (try 60s, 5m)");
         } catch (NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("not a duration: " + text + " (try 60s, 5m)");
         }

@@ -30,7 +30,7 @@ public final class ShardDatabase implements Controllable {
     private boolean stoppedOnPurpose;
     private int starts;
 
-    ShardDatabase(int shard, int port, Path dataDirectory, Path logFile, int maxConnections) {
+    public ShardDatabase(int shard, int port, Path dataDirectory, Path logFile, int maxConnections) {
         this.shard = shard;
         this.port = port;
         this.dataDirectory = dataDirectory;

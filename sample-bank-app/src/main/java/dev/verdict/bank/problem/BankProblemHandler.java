@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 /**
  * Every error of the bank's own controllers (both roles) as an RFC 9457 problem with a stable {@code code}: bad
@@ -61,21 +62,33 @@ public class BankProblemHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
+    /** An unreadable body; a non-integer amount (1.5, "ten") is INVALID_AMOUNT, anything else MALFORMED_REQUEST. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String field = null;
+        for (Throwable t = ex; t != null && field == null; t = t.getCause()) {
+            if (t instanceof JacksonException json && !json.getPath().isEmpty()) {
+                field = json.getPath().getLast().getPropertyName();
+            }
+        }
+        ProblemDetail problem = "amount".equals(field)
+                ? Problems.of(BankError.INVALID_AMOUNT, "amount must be a whole number of minor units")
+                : Problems.of(BankError.MALFORMED_REQUEST, "request body is not JSON of the expected shape"
+                        + (field == null ? "" : " (field '" + field + "')"));
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
     /** Gives the framework's problems (400, 404, 405, 415, ...) a code too. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = body instanceof ProblemDetail p ? p : ProblemDetail.forStatus(status);
         if (problem.getProperties() == null || !problem.getProperties().containsKey("code")) {
-            BankError code = ex instanceof HttpMessageNotReadableException
-                    ? BankError.MALFORMED_REQUEST
-                    : BankError.forStatus(status.value());
+            BankError code = BankError.forStatus(status.value());
             problem.setType(code.type());
             problem.setTitle(code.title());
             problem.setProperty("code", code.name());
-            if (code == BankError.MALFORMED_REQUEST) {
-                problem.setDetail("request body is not JSON of the expected shape");
-            }
         }
         return super.handleExceptionInternal(ex, problem, headers, status, request);
     }

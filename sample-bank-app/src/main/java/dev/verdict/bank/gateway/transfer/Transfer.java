@@ -47,7 +47,8 @@ public record Transfer(long from, long to, long amount, UUID transferId) {
         return new Transfer(request.from(), request.to(), amount, transferId(idempotencyKey));
     }
 
-    static UUID transferId(String idempotencyKey) {
+    /** The transfer id of a request: derived from its Idempotency-Key, or random without one. */
+    public static UUID transferId(String idempotencyKey) {
         if (idempotencyKey == null) {
             return UUID.randomUUID();
         }
