@@ -148,10 +148,12 @@ public final class Benchmark {
         List<ShardDb> shards = bank.databases().stream()
                 .map(db -> new ShardDb(db.shard(), db.jdbcUrl(), "postgres", "")).toList();
         long expectedTotal = bank.expectedTotal();
-        InvariantCheck invariants = new InvariantCheck(shards, options.initialBalance());
-        TransferWorkload workload = new TransferWorkload(TransferWorkload.accountRange(1, options.accounts()),
+        // the topology's bank, which is the options' unless the caller started it
+        InvariantCheck invariants = new InvariantCheck(shards, bank.spec().initialBalance());
+        TransferWorkload workload = new TransferWorkload(TransferWorkload.accountRange(1, bank.spec().accounts()),
                 bank.spec().shards(), options.maxAmount(), 0, 0, true);
         List<ShardClient> shardClients = VerdictTransfers.shardClients(bank.agentUrls());
+        accounts = bank.spec().accounts();
         for (String mode : options.modes()) {
             if (mode.equals(Modes.FAILOVER)) {
                 continue;
@@ -300,6 +302,8 @@ public final class Benchmark {
 
     private final List<String> checks = new ArrayList<>();
 
+    private int accounts;
+
     private String report(String machineBefore, Instant started, Audit audit) {
         StringBuilder md = new StringBuilder();
         md.append("Run of ").append(started).append(" (").append(Duration.between(started, Instant.now()).toSeconds())
@@ -308,7 +312,7 @@ public final class Benchmark {
         md.append("- load average at the end: ").append(Machine.loadAverage()).append('\n');
         md.append("- options: modes ").append(options.modes()).append(", clients ").append(options.clients())
                 .append(", ").append(options.duration()).append(" each after ").append(options.warmup()).append(" warm-up, ")
-                .append(options.accounts()).append(" accounts, amounts 1..").append(options.maxAmount())
+                .append(accounts).append(" accounts, amounts 1..").append(options.maxAmount())
                 .append(", child JVMs ").append(String.join(" ", options.jvmOptions())).append(", seed ")
                 .append(options.seed()).append('\n');
         md.append('\n').append(BenchReport.table(runs)).append('\n');
