@@ -32,6 +32,7 @@ class BenchSmokeIT {
                 "--clients=3", "--transfers=30", "--duration=60s", "--overdraw=0.3", "--seed=7"),
                 new PrintStream(loadgenOut, true, StandardCharsets.UTF_8));
         String loadgenPrinted = loadgenOut.toString(StandardCharsets.UTF_8);
+        System.out.println(loadgenPrinted);
         LoadResult load = loadgen.result();
         assertThat(load.total()).as(loadgenPrinted).isEqualTo(30);
         assertThat(load.committed()).as(loadgenPrinted).isPositive();
@@ -50,6 +51,7 @@ class BenchSmokeIT {
         ByteArrayOutputStream benchOut = new ByteArrayOutputStream();
         Benchmark.Result bench = Benchmark.run(options, new PrintStream(benchOut, true, StandardCharsets.UTF_8), bank);
         String printed = benchOut.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
 
         assertThat(bench.invariantViolations()).as(printed).isEmpty();
         assertThat(bench.invariantsHeld()).as(printed).isTrue();
