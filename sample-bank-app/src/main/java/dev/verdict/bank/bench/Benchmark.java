@@ -169,8 +169,10 @@ public final class Benchmark {
                 measure(bank, mode, clients, shards, workload, client, shardClients);
             }
             if (profile) {
-                jfrFiles.addAll(Jfr.stop(profiled, options.jfrDirectory(), mode));
-                out.println("bench: JFR recordings " + jfrFiles);
+                List<Path> recorded = Jfr.stop(profiled, options.jfrDirectory(), mode);
+                jfrFiles.addAll(recorded);
+                out.println("bench: JFR recordings " + recorded);
+                out.println(JfrSummary.summarize(recorded, 15));
             }
             check(invariants, expectedTotal, "after " + mode);
         }

@@ -26,7 +26,8 @@ final class Jfr {
         for (ManagedProcess process : processes) {
             OptionalLong pid = process.pid();
             if (pid.isPresent()) {
-                jcmd(pid.getAsLong(), "JFR.start", "name=" + NAME, "settings=profile");
+                // every fsync, not only those over profile's 10 ms threshold: the Raft log's forces are the latency story
+                jcmd(pid.getAsLong(), "JFR.start", "name=" + NAME, "settings=profile", "jdk.FileForce#threshold=0ms");
             }
         }
     }
