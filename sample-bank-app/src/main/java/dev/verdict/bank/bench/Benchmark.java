@@ -62,6 +62,7 @@ public final class Benchmark {
     private final List<FailoverResult> failovers = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> breakdowns = new ArrayList<>();
     private final List<Path> jfrFiles = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(1)).build();
@@ -230,8 +231,17 @@ public final class Benchmark {
                 raftWrites = new RaftWrites(client, options.transferTimeout().plus(options.warmup()).plus(options.duration()));
                 result = LoadRunner.run(settings, source, raftWrites);
             }
-            case Modes.VERDICT -> result = LoadRunner.run(settings, source,
-                    new VerdictTransfers(client, shardClients, options.transferTimeout(), (txId, at) -> { }));
+            case Modes.VERDICT -> {
+                VerdictTransfers verdict = new VerdictTransfers(client, shardClients, options.transferTimeout(),
+                        (txId, at) -> { }, options.warmup());
+                result = LoadRunner.run(settings, source, verdict);
+                String steps = java.util.Arrays.stream(VerdictTransfers.Step.values())
+                        .map(step -> String.format(Locale.ROOT, "%s %s / %s", step.label,
+                                ReportFormatter.ms(verdict.stepMillis(step, 50)), ReportFormatter.ms(verdict.stepMillis(step, 90))))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                breakdowns.add("verdict at " + clients + " clients, p50 / p90 ms per step: " + steps);
+                out.println("bench: " + breakdowns.getLast());
+            }
             case Modes.VERDICT_GATEWAY -> {
                 try (GatewayClient gateway = new GatewayClient(bank.gatewayUrl(), Duration.ofSeconds(2),
                         options.transferTimeout().plusSeconds(5))) {
@@ -319,6 +329,9 @@ public final class Benchmark {
                 .append(options.seed()).append('\n');
         md.append('\n').append(BenchReport.table(runs)).append('\n');
         for (String line : BenchReport.comparisons(runs, failovers)) {
+            md.append("- ").append(line).append('\n');
+        }
+        for (String line : breakdowns) {
             md.append("- ").append(line).append('\n');
         }
         md.append('\n');

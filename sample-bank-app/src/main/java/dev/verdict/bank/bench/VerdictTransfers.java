@@ -17,7 +17,11 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.ConcurrentHistogram;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
@@ -37,16 +41,45 @@ final class VerdictTransfers implements TransferExecutor {
         void begun(long txId, long atNanos);
     }
 
+    /** The steps of a committed transfer, as the client sees them. */
+    enum Step {
+        BEGIN("begin"), FIRST_LEG("1st leg (enlist + work)"), SECOND_LEG("2nd leg (enlist + work)"), COMMIT("commit");
+
+        final String label;
+
+        Step(String label) {
+            this.label = label;
+        }
+    }
+
     private final GlobalTransactions transactions;
     private final List<ShardClient> shards;
     private final Duration timeout;
     private final BeginListener beginListener;
+    private final long recordFrom;
+    private final Map<Step, ConcurrentHistogram> steps = new EnumMap<>(Step.class);
 
     VerdictTransfers(GlobalTransactions transactions, List<ShardClient> shards, Duration timeout, BeginListener beginListener) {
+        this(transactions, shards, timeout, beginListener, Duration.ZERO);
+    }
+
+    /** Step times are recorded for committed transfers started {@code warmup} from now on. */
+    VerdictTransfers(GlobalTransactions transactions, List<ShardClient> shards, Duration timeout, BeginListener beginListener,
+            Duration warmup) {
         this.transactions = transactions;
         this.shards = List.copyOf(shards);
         this.timeout = timeout;
         this.beginListener = beginListener;
+        this.recordFrom = System.nanoTime() + warmup.toNanos();
+        for (Step step : Step.values()) {
+            steps.put(step, new ConcurrentHistogram(1, TimeUnit.MINUTES.toMicros(10), 3));
+        }
+    }
+
+    /** Latency percentiles of one step of committed transfers, in ms (NaN when none was recorded). */
+    double stepMillis(Step step, double percentile) {
+        ConcurrentHistogram histogram = steps.get(step);
+        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
     }
 
     /** One {@link ShardClient} per agent URL (shard-index order), on one HTTP/1.1 client that keeps connections alive. */
@@ -67,14 +100,22 @@ final class VerdictTransfers implements TransferExecutor {
         return clients;
     }
 
+    private void record(Step step, long nanos) {
+        steps.get(step).recordValue(Math.clamp(TimeUnit.NANOSECONDS.toMicros(nanos), 1, TimeUnit.MINUTES.toMicros(10)));
+    }
+
     @Override
     public Outcome execute(Transfer transfer) {
         UUID transferId = UUID.randomUUID();
         AtomicLong txId = new AtomicLong(-1);
+        long[] at = new long[4];
+        at[0] = System.nanoTime();
         try {
             TransactionOutcome outcome = transactions.execute(timeout, tx -> {
+                at[1] = System.nanoTime();
                 txId.set(tx.txId());
-                beginListener.begun(tx.txId(), System.nanoTime());
+                beginListener.begun(tx.txId(), at[1]);
+                int leg = 2;
                 for (long account : new long[] {transfer.firstAccount(), transfer.secondAccount()}) {
                     ShardClient shard = shards.get(Math.floorMod(account, shards.size()));
                     if (account == transfer.from()) {
@@ -82,8 +123,16 @@ final class VerdictTransfers implements TransferExecutor {
                     } else {
                         shard.credit(account, transferId, transfer.amount());
                     }
+                    at[leg++] = System.nanoTime();
                 }
             });
+            long end = System.nanoTime();
+            if (outcome.state() == TxState.COMMITTED && at[0] - recordFrom >= 0) {
+                record(Step.BEGIN, at[1] - at[0]);
+                record(Step.FIRST_LEG, at[2] - at[1]);
+                record(Step.SECOND_LEG, at[3] - at[2]);
+                record(Step.COMMIT, end - at[3]);
+            }
             return outcome.state() == TxState.COMMITTED
                     ? Outcome.committed(outcome.txId())
                     : Outcome.aborted(outcome.txId(), outcome.reason());
