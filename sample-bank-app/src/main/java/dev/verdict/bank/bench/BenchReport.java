@@ -96,8 +96,8 @@ final class BenchReport {
                         millis(IN_DOUBT_TARGET), mark(f.resolvedAfterElection() != null
                                 && f.resolvedAfterElection().compareTo(IN_DOUBT_TARGET) <= 0));
         return String.format(Locale.ROOT,
-                "failover (killed %s, new leader %s): election %s, kill to first commit %s (target <= %s: %s); %s; %d committed, %d errors during the run",
-                f.killedNode(), f.newLeader(), election, firstCommit, millis(FIRST_COMMIT_TARGET),
+                "failover (killed %s%s, new leader %s): election %s, kill to first commit %s (target <= %s: %s); %s; %d committed, %d errors during the run",
+                f.killedNode(), f.killedAt() == null ? "" : " at " + f.killedAt(), f.newLeader(), election, firstCommit, millis(FIRST_COMMIT_TARGET),
                 mark(f.firstCommit() != null && f.firstCommit().compareTo(FIRST_COMMIT_TARGET) <= 0), resolved,
                 f.committed(), f.errors());
     }

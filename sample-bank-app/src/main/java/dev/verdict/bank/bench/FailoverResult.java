@@ -13,9 +13,15 @@ import java.time.Duration;
  * @param lastInDoubtResolved from the kill until the last of those left pg_prepared_xacts (null when there were none)
  * @param committed transfers committed during the failover run
  * @param errors transfers that ended in an error during the run
+ * @param killedAt when the kill was sent (wall clock, to line up with the processes' logs)
  */
 record FailoverResult(String killedNode, String newLeader, Duration election, Duration firstCommit,
-        int inDoubtBranches, Duration lastInDoubtResolved, long committed, long errors) {
+        int inDoubtBranches, Duration lastInDoubtResolved, long committed, long errors, java.time.Instant killedAt) {
+
+    FailoverResult(String killedNode, String newLeader, Duration election, Duration firstCommit, int inDoubtBranches,
+            Duration lastInDoubtResolved, long committed, long errors) {
+        this(killedNode, newLeader, election, firstCommit, inDoubtBranches, lastInDoubtResolved, committed, errors, null);
+    }
 
     /** In-doubt resolution counted from the election (the target's reference point). */
     Duration resolvedAfterElection() {

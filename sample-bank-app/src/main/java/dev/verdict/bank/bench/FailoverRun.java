@@ -71,6 +71,7 @@ final class FailoverRun {
                     }), background);
             sleepUntil(start + before.toNanos()); // the scenario's schedule: steady load, then the kill
             long kill = System.nanoTime();
+            java.time.Instant killedAt = java.time.Instant.now();
             killAt.set(kill);
             leader.kill();
             String killed = leader.nodeId();
@@ -92,7 +93,7 @@ final class FailoverRun {
             FailoverResult failover = new FailoverResult(killed, newLeader,
                     electedAt == 0 ? null : Duration.ofNanos(electedAt - kill),
                     firstCommit == Long.MAX_VALUE ? null : Duration.ofNanos(firstCommit - kill),
-                    inDoubt.size(), lastResolved, result.committed(), result.errors());
+                    inDoubt.size(), lastResolved, result.committed(), result.errors(), killedAt);
             // bring the killed node back for what follows
             leader.start();
             leader.awaitHealthy(Duration.ofSeconds(120));
