@@ -259,14 +259,15 @@ public final class Benchmark {
             }
         }
         long logEntries = indexBefore < 0 || indexAfter < indexBefore ? -1 : indexAfter - indexBefore;
-        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(result.elapsed()));
+        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(result.elapsed()),
+                Machine.loadAverage().split(" ")[0]);
         runs.add(run);
-        out.printf(Locale.ROOT, "bench: %-15s %3d clients: %8.1f tx/s  p50 %s  p90 %s  p99 %s ms  committed %d  other %d  errors %d%s%s%n",
+        out.printf(Locale.ROOT, "bench: %-15s %3d clients: %8.1f tx/s  p50 %s  p90 %s  p99 %s ms  committed %d  other %d  errors %d%s%s  load %s%n",
                 mode, clients, run.txPerSecond(), ReportFormatter.ms(run.p50()), ReportFormatter.ms(run.p90()),
                 ReportFormatter.ms(run.p99()), result.committed(), result.total() - result.committed() - result.errors(),
                 result.errors(), result.errors() == 0 ? "" : " (" + ReportFormatter.errorsByKind(result) + ")",
                 logEntries <= 0 ? "" : String.format(Locale.ROOT, "  Raft entries %d (%.0f/s)", logEntries,
-                        run.logEntriesPerSecond()));
+                        run.logEntriesPerSecond()), run.load());
     }
 
     private long commitIndex(DemoTopology bank) {
