@@ -24,7 +24,7 @@ final class BenchReport {
 
     static String table(List<ModeRun> runs) {
         StringBuilder out = new StringBuilder();
-        out.append("| mode | clients | tx/s | p50 ms | p90 ms | p99 ms | committed | other outcomes | errors | Raft entries/s | entries/tx | load |\n");
+        out.append("| mode | clients | tx/s | p50 ms | p90 ms | p99 ms | committed | other outcomes | errors | Raft entries/s | entries/tx | others' CPU (cores) |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
         for (ModeRun run : runs) {
             long other = run.result().total() - run.result().committed() - run.result().errors();
@@ -39,7 +39,7 @@ final class BenchReport {
                     !usesLog || Double.isNaN(entries) ? "-" : String.format(Locale.ROOT, "%.0f", entries),
                     !usesLog || Double.isNaN(entries) || run.txPerSecond() == 0 ? "-"
                             : String.format(Locale.ROOT, "%.2f", entries / run.txPerSecond()),
-                    run.load().isEmpty() ? "-" : run.load()));
+                    Double.isNaN(run.othersCores()) ? "-" : String.format(Locale.ROOT, "%.2f", run.othersCores())));
         }
         return out.toString();
     }

@@ -155,6 +155,8 @@ public final class Benchmark {
                 bank.spec().shards(), options.maxAmount(), 0, 0, true);
         List<ShardClient> shardClients = VerdictTransfers.shardClients(bank.agentUrls());
         accounts = bank.spec().accounts();
+        cpu = new CpuMeter(() -> bank.databases().stream().map(db -> db.postmasterPid())
+                .filter(java.util.OptionalLong::isPresent).map(java.util.OptionalLong::getAsLong).toList());
         for (String mode : options.modes()) {
             if (mode.equals(Modes.FAILOVER)) {
                 continue;
@@ -213,6 +215,7 @@ public final class Benchmark {
         LoadRunner.Settings settings = LoadRunner.Settings.closedLoop(clients, options.warmup(), options.duration(),
                 options.seed() + clients).withTransfers(options.transfers());
         long indexBefore = commitIndex(bank);
+        CpuMeter.Sample cpuBefore = cpu.sample();
         LoadResult result;
         RaftWrites raftWrites = null;
         switch (mode) {
@@ -251,6 +254,7 @@ public final class Benchmark {
             default -> throw new IllegalArgumentException("not a measured mode: " + mode);
         }
         long indexAfter = commitIndex(bank);
+        double othersCores = CpuMeter.othersCores(cpuBefore, cpu.sample());
         if (raftWrites != null) {
             // outside the measurement: the begun transactions are aborted, so none waits for its deadline
             long failed = raftWrites.abortAll(8);
@@ -259,15 +263,14 @@ public final class Benchmark {
             }
         }
         long logEntries = indexBefore < 0 || indexAfter < indexBefore ? -1 : indexAfter - indexBefore;
-        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(result.elapsed()),
-                Machine.loadAverage().split(" ")[0]);
+        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(result.elapsed()), othersCores);
         runs.add(run);
-        out.printf(Locale.ROOT, "bench: %-15s %3d clients: %8.1f tx/s  p50 %s  p90 %s  p99 %s ms  committed %d  other %d  errors %d%s%s  load %s%n",
+        out.printf(Locale.ROOT, "bench: %-15s %3d clients: %8.1f tx/s  p50 %s  p90 %s  p99 %s ms  committed %d  other %d  errors %d%s%s  others' CPU %.2f cores%n",
                 mode, clients, run.txPerSecond(), ReportFormatter.ms(run.p50()), ReportFormatter.ms(run.p90()),
                 ReportFormatter.ms(run.p99()), result.committed(), result.total() - result.committed() - result.errors(),
                 result.errors(), result.errors() == 0 ? "" : " (" + ReportFormatter.errorsByKind(result) + ")",
                 logEntries <= 0 ? "" : String.format(Locale.ROOT, "  Raft entries %d (%.0f/s)", logEntries,
-                        run.logEntriesPerSecond()), run.load());
+                        run.logEntriesPerSecond()), run.othersCores());
     }
 
     private long commitIndex(DemoTopology bank) {
@@ -316,6 +319,7 @@ public final class Benchmark {
     private final List<String> checks = new ArrayList<>();
 
     private int accounts;
+    private CpuMeter cpu;
 
     private String report(String machineBefore, Instant started, Audit audit) {
         StringBuilder md = new StringBuilder();
