@@ -24,21 +24,22 @@ final class BenchReport {
 
     static String table(List<ModeRun> runs) {
         StringBuilder out = new StringBuilder();
-        out.append("| mode | clients | tx/s | p50 ms | p90 ms | p99 ms | committed | other outcomes | errors | Raft entries/s | entries/tx | others' CPU (cores) |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
+        out.append("| mode | clients | tx/s | p50 ms | p90 ms | p99 ms | committed | other outcomes | errors | Raft entries/s | entries/tx | CPU ms/tx | others' CPU (cores) |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
         for (ModeRun run : runs) {
             long other = run.result().total() - run.result().committed() - run.result().errors();
             String errors = run.result().errors() == 0 ? "0"
                     : run.result().errors() + " (" + ReportFormatter.errorsByKind(run.result()) + ")";
             double entries = run.logEntriesPerSecond();
             boolean usesLog = !run.mode().equals(Modes.LOCAL) && !run.mode().equals(Modes.RAW_2PC);
-            out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %s | %s | %d | %s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |%n",
                     run.mode(), run.clients(), run.txPerSecond(), ReportFormatter.ms(run.p50()),
                     ReportFormatter.ms(run.p90()), ReportFormatter.ms(run.p99()), run.result().committed(),
                     other == 0 ? "-" : otherOutcomes(run), errors,
                     !usesLog || Double.isNaN(entries) ? "-" : String.format(Locale.ROOT, "%.0f", entries),
                     !usesLog || Double.isNaN(entries) || run.txPerSecond() == 0 ? "-"
                             : String.format(Locale.ROOT, "%.2f", entries / run.txPerSecond()),
+                    Double.isNaN(run.cpuMillisPerTransfer()) ? "-" : String.format(Locale.ROOT, "%.1f", run.cpuMillisPerTransfer()),
                     Double.isNaN(run.othersCores()) ? "-" : String.format(Locale.ROOT, "%.2f", run.othersCores())));
         }
         return out.toString();

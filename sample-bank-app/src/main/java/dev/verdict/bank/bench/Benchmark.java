@@ -155,8 +155,13 @@ public final class Benchmark {
                 bank.spec().shards(), options.maxAmount(), 0, 0, true);
         List<ShardClient> shardClients = VerdictTransfers.shardClients(bank.agentUrls());
         accounts = bank.spec().accounts();
-        cpu = new CpuMeter(() -> bank.databases().stream().map(db -> db.postmasterPid())
+        java.util.Map<String, java.util.function.Supplier<List<Long>>> groups = new java.util.LinkedHashMap<>();
+        groups.put("coordinators", () -> pids(bank.coordinators()));
+        groups.put("agents", () -> pids(bank.agents()));
+        groups.put("gateway", () -> pids(List.of(bank.gateway())));
+        groups.put("postgres", () -> bank.databases().stream().map(ShardDatabase::postmasterPid)
                 .filter(java.util.OptionalLong::isPresent).map(java.util.OptionalLong::getAsLong).toList());
+        cpu = new CpuMeter(groups);
         for (String mode : options.modes()) {
             if (mode.equals(Modes.FAILOVER)) {
                 continue;
@@ -254,7 +259,7 @@ public final class Benchmark {
             default -> throw new IllegalArgumentException("not a measured mode: " + mode);
         }
         long indexAfter = commitIndex(bank);
-        double othersCores = CpuMeter.othersCores(cpuBefore, cpu.sample());
+        CpuMeter.Usage usage = CpuMeter.usage(cpuBefore, cpu.sample());
         if (raftWrites != null) {
             // outside the measurement: the begun transactions are aborted, so none waits for its deadline
             long failed = raftWrites.abortAll(8);
@@ -263,7 +268,7 @@ public final class Benchmark {
             }
         }
         long logEntries = indexBefore < 0 || indexAfter < indexBefore ? -1 : indexAfter - indexBefore;
-        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(result.elapsed()), othersCores);
+        ModeRun run = new ModeRun(mode, clients, result, logEntries, options.warmup().plus(result.elapsed()), usage);
         runs.add(run);
         out.printf(Locale.ROOT, "bench: %-15s %3d clients: %8.1f tx/s  p50 %s  p90 %s  p99 %s ms  committed %d  other %d  errors %d%s%s  others' CPU %.2f cores%n",
                 mode, clients, run.txPerSecond(), ReportFormatter.ms(run.p50()), ReportFormatter.ms(run.p90()),
@@ -271,6 +276,15 @@ public final class Benchmark {
                 result.errors(), result.errors() == 0 ? "" : " (" + ReportFormatter.errorsByKind(result) + ")",
                 logEntries <= 0 ? "" : String.format(Locale.ROOT, "  Raft entries %d (%.0f/s)", logEntries,
                         run.logEntriesPerSecond()), run.othersCores());
+        if (!usage.cores().isEmpty()) {
+            String perGroup = usage.cores().entrySet().stream().filter(e -> !e.getKey().equals(CpuMeter.OTHERS))
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), run.cpuMillisPerTransfer(e.getKey())))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            String line = String.format(Locale.ROOT, "%s at %d clients, CPU ms per committed transfer: %.1f (%s)",
+                    mode, clients, run.cpuMillisPerTransfer(), perGroup);
+            cpuLines.add(line);
+            out.println("bench: " + line);
+        }
     }
 
     private long commitIndex(DemoTopology bank) {
@@ -320,6 +334,12 @@ public final class Benchmark {
 
     private int accounts;
     private CpuMeter cpu;
+    private final List<String> cpuLines = new ArrayList<>();
+
+    private static List<Long> pids(List<ManagedProcess> processes) {
+        return processes.stream().map(ManagedProcess::pid).filter(java.util.OptionalLong::isPresent)
+                .map(java.util.OptionalLong::getAsLong).toList();
+    }
 
     private String report(String machineBefore, Instant started, Audit audit) {
         StringBuilder md = new StringBuilder();
@@ -337,6 +357,9 @@ public final class Benchmark {
             md.append("- ").append(line).append('\n');
         }
         for (String line : breakdowns) {
+            md.append("- ").append(line).append('\n');
+        }
+        for (String line : cpuLines) {
             md.append("- ").append(line).append('\n');
         }
         md.append('\n');

@@ -4,46 +4,85 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
- * How much CPU the rest of the machine used while a measurement ran: the machine's busy time ({@code /proc/stat})
- * minus the CPU time of the benchmark's own processes (this JVM and its children, and the PostgreSQL servers with
- * their backends, which are not children: {@code pg_ctl} detaches them), from {@code /proc/<pid>/stat}. Exited
- * processes count through their parent's reaped-children times. Linux only; elsewhere it reports nothing.
+ * Where the machine's CPU went while a measurement ran, from {@code /proc}: the CPU time of each group of the
+ * benchmark's processes (the benchmark JVM itself, the coordinators, the agents, the gateway, the PostgreSQL
+ * servers with their backends; exited processes count through their parent's reaped-children times), and what
+ * the rest of the machine used (its busy time minus all of ours: other people's work). Linux only; elsewhere it
+ * reports nothing (NaN).
  */
 final class CpuMeter {
 
     /** Clock ticks per second of /proc times (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    /** One reading: wall clock, the machine's busy ticks, and the ticks of our own processes. */
-    record Sample(long nanos, long machineBusy, long ours) {
+    /** One reading: wall clock, the machine's busy ticks, and the ticks of each group. */
+    record Sample(long nanos, long machineBusy, Map<String, Long> groups) {
     }
 
-    private final Supplier<List<Long>> roots;
+    /** CPU used between two samples, in cores: by each group, and by everything else ({@link #OTHERS}). */
+    record Usage(Map<String, Double> cores, double seconds) {
 
-    /** {@code roots}: pids whose process trees are the benchmark's own (besides this JVM's tree). */
-    CpuMeter(Supplier<List<Long>> roots) {
-        this.roots = roots;
+        double others() {
+            return cores.getOrDefault(OTHERS, Double.NaN);
+        }
+
+        /** Ours (every group but the others), in cores. */
+        double ours() {
+            return cores.entrySet().stream().filter(e -> !e.getKey().equals(OTHERS)).mapToDouble(Map.Entry::getValue).sum();
+        }
+    }
+
+    static final String OTHERS = "others";
+    static final String BENCH = "bench client";
+
+    private final Map<String, Supplier<List<Long>>> groups;
+
+    /** {@code groups}: name -> root pids whose process trees are that group (the benchmark JVM is added itself). */
+    CpuMeter(Map<String, Supplier<List<Long>>> groups) {
+        this.groups = new LinkedHashMap<>(groups);
     }
 
     Sample sample() {
-        return new Sample(System.nanoTime(), machineBusy(), ours());
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        ticks.put(BENCH, ticks(ProcessHandle.current().pid()));
+        groups.forEach((name, roots) -> {
+            Set<Long> pids = new HashSet<>();
+            for (long root : roots.get()) {
+                Optional<ProcessHandle> handle = ProcessHandle.of(root);
+                if (handle.isPresent()) {
+                    pids.add(root);
+                    handle.get().descendants().forEach(d -> pids.add(d.pid()));
+                }
+            }
+            ticks.put(name, pids.stream().mapToLong(CpuMeter::ticks).sum());
+        });
+        return new Sample(System.nanoTime(), machineBusy(), ticks);
     }
 
-    /** CPU used by everything else between two samples, in cores (e.g. 0.4 of 2); NaN when unknown. */
-    static double othersCores(Sample from, Sample to) {
-        if (from.machineBusy() < 0 || to.machineBusy() < 0) {
-            return Double.NaN;
-        }
+    static Usage usage(Sample from, Sample to) {
         double seconds = (to.nanos() - from.nanos()) / 1e9;
-        double busy = (to.machineBusy() - from.machineBusy()) / TICKS_PER_SECOND;
-        double ours = (to.ours() - from.ours()) / TICKS_PER_SECOND;
-        return seconds <= 0 ? Double.NaN : Math.max(0, busy - ours) / seconds;
+        Map<String, Double> cores = new LinkedHashMap<>();
+        if (from.machineBusy() < 0 || to.machineBusy() < 0 || seconds <= 0) {
+            return new Usage(cores, seconds);
+        }
+        double ours = 0;
+        for (String group : to.groups().keySet()) {
+            // a group whose process restarted in between (failover) may go backwards: count it as 0
+            double used = Math.max(0, to.groups().get(group) - from.groups().getOrDefault(group, 0L)) / TICKS_PER_SECOND / seconds;
+            cores.put(group, used);
+            ours += used;
+        }
+        double busy = (to.machineBusy() - from.machineBusy()) / TICKS_PER_SECOND / seconds;
+        cores.put(OTHERS, Math.max(0, busy - ours));
+        return new Usage(cores, seconds);
     }
 
     private static long machineBusy() {
@@ -55,21 +94,6 @@ final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    private long ours() {
-        Set<Long> pids = new HashSet<>();
-        Stream.concat(Stream.of(ProcessHandle.current()), roots.get().stream()
-                        .map(ProcessHandle::of).flatMap(java.util.Optional::stream))
-                .forEach(root -> {
-                    pids.add(root.pid());
-                    root.descendants().forEach(d -> pids.add(d.pid()));
-                });
-        long total = 0;
-        for (long pid : pids) {
-            total += ticks(pid);
-        }
-        return total;
     }
 
     /** utime + stime + cutime + cstime of one process (its own time and that of the children it reaped). */

@@ -50,8 +50,8 @@ class BenchReportTest {
     void theTableHasARowPerRunWithTheLogRate() {
         String table = BenchReport.table(RUNS);
         assertThat(table.lines()).hasSize(2 + RUNS.size());
-        assertThat(table).contains("| raw-2pc | 8 | 400.0 | 10.01 | 10.01 | 10.01 | 4000 | - | 0 | - | - | - |");
-        assertThat(table).contains("| raft-write | 1 | 300.0 | 3.00 | 3.00 | 3.00 | 3000 | - | 0 | 300 | 1.00 | - |");
+        assertThat(table).contains("| raw-2pc | 8 | 400.0 | 10.01 | 10.01 | 10.01 | 4000 | - | 0 | - | - | - | - |");
+        assertThat(table).contains("| raft-write | 1 | 300.0 | 3.00 | 3.00 | 3.00 | 3000 | - | 0 | 300 | 1.00 | - | - |");
     }
 
     @Test
