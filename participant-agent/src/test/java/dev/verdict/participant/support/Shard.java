@@ -20,6 +20,11 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
  */
 public final class Shard implements AutoCloseable {
 
+    /** Recovery runs once at start and then not for an hour: only the coordinator's phase 2 can resolve a branch. */
+    public static final String RECOVERY_ONLY_AT_START = "verdict.participant.recovery-interval=1h";
+    /** The deadline reaper does not run: only the coordinator's abort can end an abandoned branch. */
+    public static final String NO_REAPER = "verdict.participant.reaper-interval=1h";
+
     private final String participantId;
     private final TestPostgres pg;
     private final List<URI> coordinatorUrls;
@@ -84,6 +89,11 @@ public final class Shard implements AutoCloseable {
         properties.add("server.port=" + url.getPort());
         properties.addAll(List.of(overrides));
         return start(participantId, pg, coordinatorUrls, newGate, properties);
+    }
+
+    /** This participant's GID for txId, as in pg_prepared_xacts. */
+    public String gid(long txId) {
+        return "verdict:verdict:" + txId + ":" + participantId;
     }
 
     public ParticipantGate gate() {
