@@ -81,7 +81,6 @@ class LeaderFailoverWithAgentsTest {
         startShards();
         long txId = transfer();
         shardB.gate().holdNext(Step.PREPARE);
-        CoordinatorCluster.Node leader = coordinator.cluster().awaitLeader();
         CoordinatorCluster.Node entry = coordinator.cluster().follower();
 
         CompletableFuture<TransactionOutcome> commit = CompletableFuture.supplyAsync(() -> entry.api().commit(txId));
@@ -90,6 +89,9 @@ class LeaderFailoverWithAgentsTest {
                 pgA.preparedGids().contains(shardA.gid(txId)) && shardB.gate().arrived("prepare", txId));
         assertThat(entry.api().status(txId).state()).as("no decision logged yet").isEqualTo(TxState.PREPARING);
 
+        // the leader now (on a busy machine an election may already have moved it): it cannot decide without
+        // shard-b's vote, which is held
+        CoordinatorCluster.Node leader = coordinator.cluster().awaitLeader();
         leader.kill();
         shardB.gate().release(); // the dead leader's PREPARE now reaches shard-b, which prepares and votes YES
 
@@ -99,6 +101,8 @@ class LeaderFailoverWithAgentsTest {
         await().atMost(PATIENCE).until(commit::isDone);
         assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
         coordinator.awaitFinished(txId, TxState.COMMITTED);
+        assertThat(shardA.gate().answered()).as("shard-a was asked to PREPARE again, by the new leader")
+                .filteredOn(call -> call.txId() == txId && call.name().equals("prepare")).hasSizeGreaterThanOrEqualTo(2);
         await().atMost(PATIENCE).until(() -> pgA.balance("alice") == 70 && pgB.balance("bob") == 80);
         assertThat(pgA.preparedGids()).isEmpty();
         assertThat(pgB.preparedGids()).isEmpty();
@@ -112,7 +116,6 @@ class LeaderFailoverWithAgentsTest {
         long txId = transfer();
         shardA.gate().fail(Step.PHASE_TWO);
         shardB.gate().fail(Step.PHASE_TWO);
-        CoordinatorCluster.Node leader = coordinator.cluster().awaitLeader();
 
         assertThat(coordinator.cluster().follower().api().commit(txId).state()).isEqualTo(TxState.COMMITTED);
 
@@ -125,7 +128,7 @@ class LeaderFailoverWithAgentsTest {
         assertThat(pgB.preparedGids()).containsExactly(shardB.gid(txId));
         assertThat(pgA.balance("alice")).isEqualTo(100);
 
-        leader.kill();
+        coordinator.cluster().awaitLeader().kill();
         shardA.gate().release();
         shardB.gate().release();
 
