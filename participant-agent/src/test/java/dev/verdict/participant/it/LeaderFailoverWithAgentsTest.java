@@ -117,7 +117,7 @@ class LeaderFailoverWithAgentsTest {
         shardA.gate().fail(Step.PHASE_TWO);
         shardB.gate().fail(Step.PHASE_TWO);
 
-        assertThat(coordinator.cluster().follower().api().commit(txId).state()).isEqualTo(TxState.COMMITTED);
+        assertThat(coordinator.commit(txId).state()).isEqualTo(TxState.COMMITTED);
 
         // the decision is logged (a linearizable status read says so) and no agent has applied it
         TransactionStatus decided = coordinator.status(txId);

@@ -18,7 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
 
 /**
  * The real coordinator: a 3-node Raft group of coordinator-service nodes (Spring Boot, Apache Ratis, REST API,
@@ -28,8 +34,11 @@ import java.util.stream.Stream;
  */
 public final class RealCoordinator implements CoordinatorUnderTest {
 
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
     private final Path dataDir;
     private final CoordinatorCluster cluster;
+    private final AtomicInteger calls = new AtomicInteger();
 
     private RealCoordinator(Path dataDir, CoordinatorCluster cluster) {
         this.dataDir = dataDir;
@@ -70,9 +79,25 @@ public final class RealCoordinator implements CoordinatorUnderTest {
         return cluster;
     }
 
-    /** A client of any running node (each serves every call). */
-    public CoordinatorApi api() {
-        return cluster.running().getFirst().api();
+    /**
+     * Calls the coordinator as a client should: any running node serves any call, and a node that is down
+     * (killed by the test) or answers 503 (no quorum yet, e.g. during an election on a busy machine) is
+     * followed by the next one, until {@link #PATIENCE}. Every call used here may be repeated safely.
+     */
+    private <T> T call(Function<CoordinatorApi, T> call) {
+        return await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsMatching(RealCoordinator::unavailable)
+                .until(() -> call.apply(nextNode().api()), Objects::nonNull);
+    }
+
+    private CoordinatorCluster.Node nextNode() {
+        List<CoordinatorCluster.Node> running = cluster.running();
+        return running.get(Math.floorMod(calls.getAndIncrement(), running.size()));
+    }
+
+    private static boolean unavailable(Throwable e) {
+        return e instanceof ResourceAccessException
+                || e instanceof HttpServerErrorException error && error.getStatusCode().value() == 503;
     }
 
     @Override
@@ -82,7 +107,8 @@ public final class RealCoordinator implements CoordinatorUnderTest {
 
     @Override
     public long begin(Duration timeout) {
-        return api().begin(new BeginTransactionRequest(timeout.toMillis()), null).txId();
+        String idempotencyKey = UUID.randomUUID().toString(); // a retried begin begins one transaction
+        return call(api -> api.begin(new BeginTransactionRequest(timeout.toMillis()), idempotencyKey)).txId();
     }
 
     @Override
@@ -94,22 +120,22 @@ public final class RealCoordinator implements CoordinatorUnderTest {
 
     @Override
     public TransactionOutcome commit(long txId) {
-        return api().commit(txId);
+        return call(api -> api.commit(txId));
     }
 
     @Override
     public TransactionOutcome abort(long txId) {
-        return api().abort(txId);
+        return call(api -> api.abort(txId));
     }
 
     @Override
     public TransactionStatus status(long txId) {
-        return api().status(txId);
+        return call(api -> api.status(txId));
     }
 
     /** Waits until txId is decided as expected and every participant acknowledged phase 2. */
     public TransactionStatus awaitFinished(long txId, TxState expected) {
-        return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(txId), status ->
+        return await().atMost(PATIENCE).ignoreExceptions().until(() -> status(txId), status ->
                 status.state() == expected && status.decisionIndex() != null
                         && status.participants().stream().allMatch(ParticipantStatus::acknowledged));
     }
