@@ -81,19 +81,19 @@ class LeaderFailoverWithAgentsTest {
         startShards();
         long txId = transfer();
         shardB.gate().holdNext(Step.PREPARE);
-        CoordinatorCluster.Node entry = coordinator.cluster().follower();
 
-        CompletableFuture<TransactionOutcome> commit = CompletableFuture.supplyAsync(() -> entry.api().commit(txId));
+        // the client's commit; if the node it went to dies, the client asks another one (commit is idempotent)
+        CompletableFuture<TransactionOutcome> commit = CompletableFuture.supplyAsync(() -> coordinator.commit(txId));
         // shard-a voted YES (its branch is in pg_prepared_xacts); shard-b's PREPARE waits at its door
         await().atMost(PATIENCE).until(() ->
                 pgA.preparedGids().contains(shardA.gid(txId)) && shardB.gate().arrived("prepare", txId));
-        assertThat(entry.api().status(txId).state()).as("no decision logged yet").isEqualTo(TxState.PREPARING);
+        assertThat(coordinator.status(txId).state()).as("no decision logged yet").isEqualTo(TxState.PREPARING);
 
         // the leader now (on a busy machine an election may already have moved it): it cannot decide without
         // shard-b's vote, which is held
         CoordinatorCluster.Node leader = coordinator.cluster().awaitLeader();
         leader.kill();
-        shardB.gate().release(); // the dead leader's PREPARE now reaches shard-b, which prepares and votes YES
+        shardB.gate().release(); // the dead leader's held PREPARE goes on to shard-b; nobody reads its answer
 
         // The new leader finds T PREPARING and runs the round again: shard-a answers YES again from
         // pg_prepared_xacts (idempotent PREPARE), so T commits (the design allows ABORT here too; what it never

@@ -58,6 +58,12 @@ public final class RealCoordinator implements CoordinatorUnderTest {
                     // A PREPARE is a PostgreSQL PREPARE TRANSACTION with fsync on a machine shared with other
                     // builds: give it time, so a slow vote is not turned into an abort by the call's time limit.
                     "--verdict.coordinator.participant-call-timeout=10s",
+                    // Same reason, for the Raft group itself: these tests share two cores with other builds, and
+                    // CPU starvation was seen to stall replication past the 250-500 ms election and 5 s request
+                    // defaults (spurious elections, 503 NO_QUORUM). Failover is slower, never wrong.
+                    "--verdict.coordinator.election-timeout-min=1s",
+                    "--verdict.coordinator.election-timeout-max=2s",
+                    "--verdict.coordinator.request-timeout=15s",
                     "--spring.main.banner-mode=off",
                     // This class path also holds the participant starter and JDBC, which a coordinator node
                     // never has: keep their auto-configuration out of the nodes.

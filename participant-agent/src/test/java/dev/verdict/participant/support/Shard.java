@@ -69,7 +69,7 @@ public final class Shard implements AutoCloseable {
                 "verdict.participant.recovery-interval=200ms",
                 "verdict.participant.reaper-interval=100ms",
                 "verdict.participant.lock-timeout=1s",
-                "verdict.participant.read-timeout=10s", // longer than a coordinator write may take on a busy machine
+                "verdict.participant.read-timeout=20s", // longer than a coordinator write may take (RealCoordinator)
                 "verdict.client.outcome-poll-timeout=3s"));
         properties.addAll(moreProperties);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(BankTestApp.class)
