@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 public final class DemoLauncher {
 
     private static final String MARKER = ".verdict-demo";
+    private static final String PID_FILE = "launcher.pid";
     private static final PrintStream out = System.out;
     private static final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -47,7 +48,14 @@ public final class DemoLauncher {
             out.println(DemoOptions.USAGE);
             return;
         }
-        Path data = dataDirectory(options.dataRoot());
+        Path data;
+        try {
+            data = dataDirectory(options.dataRoot());
+        } catch (IllegalStateException | UncheckedIOException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         boolean temporary = options.dataRoot() == null;
         LauncherLogging.toFile(data.resolve("logs").resolve("launcher.log"));
         int port = options.gatewayPort();
@@ -176,6 +184,15 @@ public final class DemoLauncher {
                 return Files.createTempDirectory("verdict-demo");
             }
             Path dir = root.toAbsolutePath();
+            Path pidFile = dir.resolve(PID_FILE);
+            if (Files.exists(pidFile)) {
+                String recorded = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+                long pid = recorded.matches("\\d{1,18}") ? Long.parseLong(recorded) : -1;
+                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new IllegalStateException("another demo (pid " + pid + ") runs with data in " + dir
+                            + "; stop it first, or choose another --data-dir");
+                }
+            }
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> entries = Files.list(dir)) {
                     List<Path> content = entries.toList();
@@ -187,6 +204,7 @@ public final class DemoLauncher {
             }
             Files.createDirectories(dir.resolve("logs"));
             Files.writeString(dir.resolve(MARKER), "data of a Verdict bank demo run; the next run deletes it\n");
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
