@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verdict.bank.demo.DemoTopology;
 import dev.verdict.bank.demo.ManagedProcess;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -24,17 +26,20 @@ class GatewayPageIT {
         try (Browser browser = Browser.start()) {
             WebDriver page = browser.driver();
             page.get(bank.gatewayUrl().toString());
-            long from = browser.await("account 1 shown", d -> balance(d, 1));
-            long to = browser.await("account 2 shown", d -> balance(d, 2));
+            Map<Long, Long> shown = browser.await("every account shown", d -> balances(d, bank.spec().accounts()));
+            long payer = richest(shown);
+            long payee = payer < bank.spec().accounts() ? payer + 1 : payer - 1; // neighbours live on different shards
+            long from = shown.get(payer);
+            long to = shown.get(payee);
 
-            transfer(page, 1, 2, 123);
+            transfer(page, payer, payee, 123);
 
             String result = browser.await("the transfer's outcome shown", d -> {
                 String text = d.findElement(By.id("transfer-result")).getText();
                 return text.startsWith("COMMITTED") || text.contains("ABORTED") || text.contains(":") ? text : null;
             });
             assertThat(result).startsWith("COMMITTED");
-            browser.await("both balances changed", d -> balance(d, 1) == from - 123 && balance(d, 2) == to + 123);
+            browser.await("both balances changed", d -> balance(d, payer) == from - 123 && balance(d, payee) == to + 123);
             browser.await("a consistent audit with the expected total", d ->
                     d.findElement(By.id("audit-consistent")).getText().equals("yes")
                             && d.findElement(By.id("audit-total")).getText().equals(String.format("%,d", bank.expectedTotal())));
@@ -58,7 +63,9 @@ class GatewayPageIT {
             browser.await("the new leader shown", d ->
                     d.findElement(By.id("cluster-summary")).getText().startsWith("leader " + successor.nodeId()));
 
-            transfer(page, 3, 4, 7);
+            Map<Long, Long> shown = browser.await("every account shown", d -> balances(d, bank.spec().accounts()));
+            long richest = richest(shown);
+            transfer(page, richest, richest == 1 ? 2 : 1, 7);
             String result = browser.await("the transfer's outcome shown", d -> {
                 String text = d.findElement(By.id("transfer-result")).getText();
                 return text.equals("moving …") || text.isBlank() ? null : text;
@@ -86,6 +93,24 @@ class GatewayPageIT {
         WebElement input = page.findElement(By.id(id));
         input.clear();
         input.sendKeys(Long.toString(value));
+    }
+
+    /** Every account's balance as the page shows it, or null until all are shown. */
+    private static Map<Long, Long> balances(WebDriver page, int accounts) {
+        Map<Long, Long> balances = new HashMap<>();
+        for (long id = 1; id <= accounts; id++) {
+            Long balance = balance(page, id);
+            if (balance == null) {
+                return null;
+            }
+            balances.put(id, balance);
+        }
+        return balances;
+    }
+
+    /** The account with the most money: earlier tests may have emptied any given account. */
+    private static long richest(Map<Long, Long> balances) {
+        return balances.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     }
 
     /** The balance the page shows for an account, or null while it is not shown. */
