@@ -111,7 +111,7 @@ public final class DemoLauncher {
         monitor.interrupt();
         String audit = Http.get(topology.gatewayUrl().resolve("/api/audit"), Duration.ofSeconds(30))
                 .map(r -> r.statusCode() + " " + r.body()).orElse("no answer");
-        out.println(time() + "Duration " + options.duration() + " is over. Final audit: " + audit);
+        out.println(time() + "Run time of " + human(options.duration()) + " is over. Final audit: " + audit);
         System.exit(audit.startsWith("200 ") && audit.contains("\"consistent\":true") ? 0 : 1);
     }
 
@@ -143,7 +143,7 @@ public final class DemoLauncher {
         if (options.duration() == null) {
             out.println("Press Ctrl-C to stop everything.");
         } else {
-            out.println("Running unattended: everything stops by itself after " + options.duration() + " (--duration).");
+            out.println("Running unattended: everything stops by itself after " + human(options.duration()) + " (--duration).");
         }
         out.println();
     }
@@ -219,6 +219,12 @@ public final class DemoLauncher {
                 // a file vanished while walking: walk again
             }
         }
+    }
+
+    private static String human(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 && seconds > 0 ? seconds / 60 + " min" : duration.toMillis() % 1000 == 0
+                ? seconds + " s" : duration.toMillis() + " ms";
     }
 
     private static String time() {
