@@ -82,8 +82,17 @@ class LeaderFailoverWithAgentsTest {
         long txId = transfer();
         shardB.gate().holdNext(Step.PREPARE);
 
-        // the client's commit; if the node it went to dies, the client asks another one (commit is idempotent)
-        CompletableFuture<TransactionOutcome> commit = CompletableFuture.supplyAsync(() -> coordinator.commit(txId));
+        // The client's commit; if the node it went to dies, the client asks another one (commit is idempotent).
+        // On a thread of its own: parked on the ForkJoin common pool (one worker on two cores), it starved the
+        // coordinator nodes in this JVM, whose Raft writes then stalled (something on their path uses that pool).
+        CompletableFuture<TransactionOutcome> commit = new CompletableFuture<>();
+        Thread.ofPlatform().name("client-commit").daemon().start(() -> {
+            try {
+                commit.complete(coordinator.commit(txId));
+            } catch (RuntimeException e) {
+                commit.completeExceptionally(e);
+            }
+        });
         // shard-a voted YES (its branch is in pg_prepared_xacts); shard-b's PREPARE waits at its door
         await().atMost(PATIENCE).until(() ->
                 pgA.preparedGids().contains(shardA.gid(txId)) && shardB.gate().arrived("prepare", txId));
