@@ -58,8 +58,8 @@ class CoordinatorConfiguration {
 
     @Bean
     TransactionCoordinator transactionCoordinator(DecisionLog log, DecisionWaiter waiter,
-            SingleThreadScheduler scheduler, CoordinatorProperties properties) {
-        return new TransactionCoordinator(log, waiter, scheduler, new CoordinatorSettings(
+            TwoPhaseCommitDriver driver, SingleThreadScheduler scheduler, CoordinatorProperties properties) {
+        return new TransactionCoordinator(log, waiter, driver, scheduler, new CoordinatorSettings(
                 properties.defaultTransactionTimeout().toMillis(), properties.commitWaitMax().toMillis(),
                 properties.prepareGrace().toMillis()));
     }

@@ -23,13 +23,15 @@ public final class TransactionCoordinator {
 
     private final DecisionLog log;
     private final DecisionWaiter waiter;
+    private final PrepareAhead prepareAhead;
     private final Scheduler scheduler;
     private final CoordinatorSettings settings;
 
-    public TransactionCoordinator(DecisionLog log, DecisionWaiter waiter, Scheduler scheduler,
-            CoordinatorSettings settings) {
+    public TransactionCoordinator(DecisionLog log, DecisionWaiter waiter, PrepareAhead prepareAhead,
+            Scheduler scheduler, CoordinatorSettings settings) {
         this.log = log;
         this.waiter = waiter;
+        this.prepareAhead = prepareAhead;
         this.scheduler = scheduler;
         this.settings = settings;
     }
@@ -57,10 +59,13 @@ public final class TransactionCoordinator {
 
     /**
      * Freezes the participant set through the log, then waits for the decision to reach this node's replica. A
-     * commit past the deadline is turned into an ABORT decision at once.
+     * commit past the deadline is turned into an ABORT decision at once. PREPARE may already be under way while
+     * StartCommit is logged (see {@link PrepareAhead}).
      */
     public CompletableFuture<TransactionView> commit(long txId) {
-        return log.propose(new TxCommand.StartCommit(txId)).thenCompose(result -> switch (result) {
+        CompletableFuture<TxResult> started = log.propose(new TxCommand.StartCommit(txId));
+        prepareAhead.prepareAhead(txId);
+        return started.thenCompose(result -> switch (result) {
             case TxResult.Applied(TransactionView view) when view.isDecided() -> CompletableFuture.completedFuture(view);
             case TxResult.Applied(TransactionView view) -> waiter.awaitDecision(txId, commitWaitMillis(view));
             case TxResult.Refused refused when refused.refusal() == Refusal.DEADLINE_PASSED ->

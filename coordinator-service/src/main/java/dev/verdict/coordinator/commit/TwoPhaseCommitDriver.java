@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * decision that this node has applied. All state here lives on the {@link Scheduler}'s single thread; callbacks
  * from an earlier leadership epoch are dropped, so a deposed leader never acts on stale votes.
  */
-public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
+public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TwoPhaseCommitDriver.class);
 
@@ -49,6 +49,8 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
     /** Bumped on every leadership change; work started in an older epoch is abandoned. */
     private long epoch;
     private final Set<Long> preparing = new HashSet<>();
+    /** Prepare calls sent while StartCommit was still being logged; adopted by the round if the set still matches. */
+    private final Map<Long, EarlyRound> earlyRounds = new HashMap<>();
     private final Set<Long> aborting = new HashSet<>();
     private final Set<BranchRef> delivering = new HashSet<>();
     private final Map<BranchRef, Integer> deliveryAttempts = new HashMap<>();
@@ -138,6 +140,7 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
         leader = false;
         epoch++;
         preparing.clear();
+        earlyRounds.clear();
         aborting.clear();
         delivering.clear();
         deliveryAttempts.clear();
@@ -156,6 +159,7 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
         List<TransactionView> undone = decisionLog.replica().read(t -> t.scan(
                 v -> !v.isFinished() || v.decidedAtMillis() < forgetDecidedBefore));
         List<Long> forgettable = new ArrayList<>();
+        Set<Long> active = new HashSet<>();
         for (TransactionView tx : undone) {
             if (tx.isFinished()) {
                 forgettable.add(tx.txId());
@@ -163,6 +167,7 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
             }
             switch (tx.state()) {
                 case ACTIVE -> {
+                    active.add(tx.txId());
                     if (now > tx.deadlineMillis()) {
                         abortForTimeout(tx);
                     }
@@ -177,21 +182,46 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
                 case COMMITTED, ABORTED -> deliver(tx);
             }
         }
+        // An early round whose StartCommit never froze the transaction (refused, lost with a leader) is dropped.
+        earlyRounds.keySet().removeIf(txId -> !active.contains(txId));
         forget(forgettable);
         scheduler.schedule(() -> tick(tickEpoch), settings.tickMillis());
     }
 
     // ---- phase 1 -------------------------------------------------------------------------------------------
 
+    /**
+     * Sends PREPARE to the participants enlisted now, before StartCommit is applied. Safe because nothing is
+     * decided from these votes unless StartCommit froze exactly this participant set (an enlist that slips in
+     * between makes the round start afresh), and a YES vote for a transaction that ends up aborted is resolved by
+     * the ABORT every enlisted participant receives.
+     */
+    @Override
+    public void prepareAhead(long txId) {
+        scheduler.execute(() -> {
+            if (!leader || preparing.contains(txId) || earlyRounds.containsKey(txId)) {
+                return;
+            }
+            List<TransactionView> found = decisionLog.replica().read(t -> t.query(new TxQuery.Get(txId)));
+            if (found.isEmpty() || found.getFirst().state() != TxState.ACTIVE
+                    || found.getFirst().participants().isEmpty()) {
+                return;
+            }
+            TransactionView tx = found.getFirst();
+            earlyRounds.put(txId, new EarlyRound(epoch, endpoints(tx), sendPrepares(tx)));
+        });
+    }
+
     private void runPrepareRound(TransactionView tx) {
         if (!leader || !preparing.add(tx.txId())) {
             return;
         }
         long roundEpoch = epoch;
-        Map<String, CompletableFuture<PrepareResponse>> calls = new LinkedHashMap<>();
-        for (ParticipantView participant : tx.participants()) {
-            calls.put(participant.participantId(), participants.prepare(participant, tx.txId()));
-        }
+        EarlyRound early = earlyRounds.remove(tx.txId());
+        Map<String, CompletableFuture<PrepareResponse>> calls =
+                early != null && early.epoch() == roundEpoch && early.endpoints().equals(endpoints(tx))
+                        ? early.calls()
+                        : sendPrepares(tx);
         CompletableFuture.allOf(calls.values().stream()
                         .map(call -> call.handle((response, failure) -> null))
                         .toArray(CompletableFuture[]::new))
@@ -201,6 +231,24 @@ public final class TwoPhaseCommitDriver implements LogListener, AutoCloseable {
                     }
                     decideAfterVotes(tx, calls);
                 }, scheduler);
+    }
+
+    private Map<String, CompletableFuture<PrepareResponse>> sendPrepares(TransactionView tx) {
+        Map<String, CompletableFuture<PrepareResponse>> calls = new LinkedHashMap<>();
+        for (ParticipantView participant : tx.participants()) {
+            calls.put(participant.participantId(), participants.prepare(participant, tx.txId()));
+        }
+        return calls;
+    }
+
+    private static Map<String, String> endpoints(TransactionView tx) {
+        Map<String, String> endpoints = new HashMap<>();
+        tx.participants().forEach(p -> endpoints.put(p.participantId(), p.endpoint()));
+        return endpoints;
+    }
+
+    private record EarlyRound(long epoch, Map<String, String> endpoints,
+            Map<String, CompletableFuture<PrepareResponse>> calls) {
     }
 
     private void decideAfterVotes(TransactionView tx, Map<String, CompletableFuture<PrepareResponse>> calls) {

@@ -9,7 +9,9 @@ import dev.verdict.protocol.coordinator.CoordinatorApi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,14 +20,17 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
-/** Real coordinator nodes (Spring Boot app, Raft, REST) in this JVM, each with its own data dir and ports. */
-final class CoordinatorCluster implements AutoCloseable {
+/**
+ * Real coordinator nodes (Spring Boot app, Raft, REST) in this JVM, each with its own data dir and ports.
+ * Public, and shipped in this module's test-jar, because the participant starter's tests run it too.
+ */
+public final class CoordinatorCluster implements AutoCloseable {
 
-    final class Node {
-        final String id;
-        final int raftPort;
-        final int httpPort;
-        final Path dataDir;
+    public final class Node {
+        public final String id;
+        public final int raftPort;
+        public final int httpPort;
+        public final Path dataDir;
         ConfigurableApplicationContext context;
 
         Node(String id, Path dataDir, int raftPort, int httpPort) {
@@ -35,8 +40,9 @@ final class CoordinatorCluster implements AutoCloseable {
             this.dataDir = dataDir;
         }
 
-        void start() {
-            context = new SpringApplicationBuilder(CoordinatorApplication.class).run(
+        /** Starts the node (again, after {@link #kill()}: it recovers its log from its data dir). */
+        public void start() {
+            List<String> args = new ArrayList<>(List.of(
                     "--server.port=" + httpPort,
                     "--server.shutdown=immediate",
                     "--verdict.coordinator.node-id=" + id,
@@ -44,30 +50,43 @@ final class CoordinatorCluster implements AutoCloseable {
                     "--verdict.coordinator.data-dir=" + dataDir,
                     "--verdict.coordinator.participant-call-timeout=1s",
                     "--verdict.coordinator.retry-max=300ms",
-                    "--logging.level.org.apache.ratis=ERROR");
+                    "--logging.level.org.apache.ratis=ERROR"));
+            args.addAll(extraArgs);
+            context = new SpringApplicationBuilder(CoordinatorApplication.class).run(lastOfEachOption(args));
         }
 
         /** Stops the node at once: its in-memory state, in-flight calls and Raft server are gone. */
-        void kill() {
+        public void kill() {
             context.close();
             context = null;
         }
 
-        boolean running() {
+        public boolean running() {
             return context != null;
         }
 
-        CoordinatorApi api() {
+        public String url() {
+            return "http://127.0.0.1:" + httpPort;
+        }
+
+        public CoordinatorApi api() {
             return HttpServiceProxyFactory
-                    .builderFor(RestClientAdapter.create(RestClient.builder().baseUrl("http://127.0.0.1:" + httpPort).build()))
+                    .builderFor(RestClientAdapter.create(RestClient.builder().baseUrl(url()).build()))
                     .build()
                     .createClient(CoordinatorApi.class);
         }
     }
 
-    final List<Node> nodes = new ArrayList<>();
+    public final List<Node> nodes = new ArrayList<>();
+    private final List<String> extraArgs;
 
-    CoordinatorCluster(Path baseDir, int size) {
+    public CoordinatorCluster(Path baseDir, int size) {
+        this(baseDir, size, List.of());
+    }
+
+    /** {@code extraArgs} (e.g. {@code --verdict.coordinator.participant-call-timeout=5s}) override the defaults above. */
+    public CoordinatorCluster(Path baseDir, int size, List<String> extraArgs) {
+        this.extraArgs = List.copyOf(extraArgs);
         List<Integer> ports = FreePorts.distinct(2 * size);
         for (int i = 1; i <= size; i++) {
             nodes.add(new Node("n" + i, baseDir.resolve("n" + i), ports.get(2 * i - 2), ports.get(2 * i - 1)));
@@ -75,12 +94,22 @@ final class CoordinatorCluster implements AutoCloseable {
         nodes.forEach(Node::start);
     }
 
+    /** Spring joins the values of a repeated option with commas; here a later {@code --name=value} replaces an earlier one. */
+    private static String[] lastOfEachOption(List<String> args) {
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            byName.put(equals < 0 ? arg : arg.substring(0, equals), arg);
+        }
+        return byName.values().toArray(String[]::new);
+    }
+
     private String peers() {
         return nodes.stream().map(n -> n.id + "=127.0.0.1:" + n.raftPort).collect(Collectors.joining(","));
     }
 
     /** The leader every running node agrees on. */
-    Node awaitLeader() {
+    public Node awaitLeader() {
         return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
             List<String> seen = running().stream().map(n -> n.api().cluster().leaderId()).distinct().toList();
             if (seen.size() != 1 || seen.getFirst() == null) {
@@ -90,21 +119,32 @@ final class CoordinatorCluster implements AutoCloseable {
         }, Objects::nonNull);
     }
 
-    Node follower() {
+    public Node follower() {
         Node leader = awaitLeader();
         return running().stream().filter(n -> n != leader).findFirst().orElseThrow();
     }
 
-    ClusterStatus status(Node node) {
+    public ClusterStatus status(Node node) {
         return node.api().cluster();
     }
 
-    List<Node> running() {
+    public List<Node> running() {
         return nodes.stream().filter(Node::running).toList();
     }
 
-    Node node(String id) {
+    public Node node(String id) {
         return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    /** Starts every killed node again; each must catch up with the leader's log from its data dir. */
+    public void restartKilledNodes() {
+        for (Node node : nodes) {
+            if (!node.running()) {
+                node.start();
+                long leaderCommit = status(awaitLeader()).commitIndex();
+                await().atMost(Duration.ofSeconds(20)).until(() -> status(node).appliedIndex() >= leaderCommit);
+            }
+        }
     }
 
     @Override

@@ -59,15 +59,7 @@ class LeaderFailoverIT {
     void restartKilledNodes() {
         p1.release();
         p2.release();
-        for (CoordinatorCluster.Node node : cluster.nodes) {
-            if (!node.running()) {
-                node.start();
-                CoordinatorCluster.Node leader = cluster.awaitLeader();
-                long leaderCommit = cluster.status(leader).commitIndex();
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                        assertThat(cluster.status(node).appliedIndex()).isGreaterThanOrEqualTo(leaderCommit));
-            }
-        }
+        cluster.restartKilledNodes();
     }
 
     @Test

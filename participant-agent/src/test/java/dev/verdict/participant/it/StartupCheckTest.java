@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.verdict.participant.startup.PreparedTransactionsDisabledException;
 import dev.verdict.participant.support.BankTestApp;
+import dev.verdict.participant.support.TestApps;
 import dev.verdict.participant.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,6 +24,7 @@ class StartupCheckTest {
                     .properties(
                             "server.port=0",
                             "spring.main.banner-mode=off",
+                            TestApps.OWN_CONFIG,
                             "spring.datasource.url=" + pg.jdbcUrl(),
                             "spring.datasource.username=postgres",
                             "verdict.participant.participant-id=shard-a",

@@ -1,15 +1,17 @@
 package dev.verdict.participant.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.verdict.participant.support.FakeCoordinator;
+import dev.verdict.participant.support.CoordinatorUnderTest;
+import dev.verdict.participant.support.RealCoordinator;
 import dev.verdict.participant.support.Shard;
 import dev.verdict.participant.support.TestPostgres;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
-import dev.verdict.protocol.participant.BranchOutcome;
-import dev.verdict.protocol.participant.PhaseTwoRequest;
+import dev.verdict.protocol.coordinator.ParticipantStatus;
+import dev.verdict.protocol.coordinator.TransactionOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +22,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Money moves between two shards (two app instances, two PostgreSQL servers) atomically, or not at all. */
+/**
+ * Money moves between two shards (two app instances, two PostgreSQL servers) atomically, or not at all, with
+ * the real coordinator (a 3-node Raft group) running the prepare round and phase 2. Only the coordinator's
+ * client API is used ({@link CoordinatorUnderTest}), so the same tests run against the fake by swapping the
+ * one line in {@link #start()}.
+ */
 class TwoShardTransactionsTest {
 
-    static FakeCoordinator coordinator;
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    static CoordinatorUnderTest coordinator;
     static TestPostgres pgA;
     static TestPostgres pgB;
     static Shard shardA;
@@ -31,7 +40,7 @@ class TwoShardTransactionsTest {
 
     @BeforeAll
     static void start() {
-        coordinator = FakeCoordinator.start();
+        coordinator = RealCoordinator.start();
         pgA = TestPostgres.start();
         pgB = TestPostgres.start();
         shardA = Shard.start("shard-a", pgA, coordinator.urls());
@@ -55,60 +64,47 @@ class TwoShardTransactionsTest {
         assertThat(shardA.debit(txId, "alice", 30).getStatusCode().value()).isEqualTo(200);
         assertThat(shardB.credit(txId, "bob", 30).getStatusCode().value()).isEqualTo(200);
         assertThat(coordinator.enlisted(txId)).extracting("participantId").containsExactlyInAnyOrder("shard-a", "shard-b");
+        assertThat(pgA.balance("alice")).as("nothing visible before the decision").isEqualTo(100);
 
-        // nothing visible before the decision
+        assertThat(coordinator.commit(txId).state()).isEqualTo(TxState.COMMITTED);
+
+        // phase 2 runs after the answer: wait for it, never for a fixed time
+        await().atMost(PATIENCE).until(() -> pgA.balance("alice") == 70 && pgB.balance("bob") == 80);
+        assertNothingPrepared();
+        assertVotes(txId, Vote.YES, Vote.YES);
+    }
+
+    @Test
+    void clientAbortRollsBackBothOpenBranchesAndReleasesTheirLocks() {
+        long txId = coordinator.begin(Duration.ofSeconds(30));
+        shardA.debit(txId, "alice", 30);
+        shardB.credit(txId, "bob", 30);
+
+        assertThat(coordinator.abort(txId).state()).isEqualTo(TxState.ABORTED);
+
+        await().atMost(PATIENCE).until(() -> shardA.participant().branches().isEmpty() && shardB.participant().branches().isEmpty());
         assertThat(pgA.balance("alice")).isEqualTo(100);
+        assertThat(pgB.balance("bob")).isEqualTo(50);
+        // the row locks are gone: local updates do not wait
+        assertThat(pgA.jdbc().update("UPDATE accounts SET balance = balance WHERE id = 'alice'")).isEqualTo(1);
+        assertThat(pgB.jdbc().update("UPDATE accounts SET balance = balance WHERE id = 'bob'")).isEqualTo(1);
+    }
 
+    @Test
+    void abortAfterBothPreparedRollsBackBothPreparedBranches() {
+        long txId = coordinator.begin(Duration.ofSeconds(30));
+        shardA.debit(txId, "alice", 30);
+        shardB.credit(txId, "bob", 30);
+        // a prepare round whose decision never got logged (as from a deposed leader): both hold prepared GIDs
         assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
         assertThat(shardB.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
         assertThat(pgA.preparedGids()).containsExactly("verdict:verdict:" + txId + ":shard-a");
-        coordinator.decide(txId, TxState.COMMITTED);
 
-        assertThat(shardA.participant().commit(txId, new PhaseTwoRequest(7)).outcome()).isEqualTo(BranchOutcome.COMMITTED);
-        assertThat(shardB.participant().commit(txId, new PhaseTwoRequest(7)).outcome()).isEqualTo(BranchOutcome.COMMITTED);
+        assertThat(coordinator.abort(txId).state()).isEqualTo(TxState.ABORTED);
 
-        assertThat(pgA.balance("alice")).isEqualTo(70);
-        assertThat(pgB.balance("bob")).isEqualTo(80);
-        assertThat(pgA.preparedGids()).isEmpty();
-        assertThat(pgB.preparedGids()).isEmpty();
-    }
-
-    @Test
-    void abortAfterPrepareLeavesBothShardsUnchanged() {
-        long txId = coordinator.begin(Duration.ofSeconds(30));
-        shardA.debit(txId, "alice", 30);
-        shardB.credit(txId, "bob", 30);
-        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
-        assertThat(shardB.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
-        coordinator.decide(txId, TxState.ABORTED);
-
-        // As the coordinator does, a 503 is retried. Recovery may roll the branch back first (phase 2 of one txId
-        // runs one at a time on the agent): the agent remembers it and still answers ROLLED_BACK.
-        for (Shard shard : List.of(shardA, shardB)) {
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(shard.participant().abort(txId, new PhaseTwoRequest(8)).outcome())
-                            .isEqualTo(BranchOutcome.ROLLED_BACK));
-        }
-
+        await().atMost(PATIENCE).until(() -> pgA.preparedGids().isEmpty() && pgB.preparedGids().isEmpty());
         assertThat(pgA.balance("alice")).isEqualTo(100);
         assertThat(pgB.balance("bob")).isEqualTo(50);
-        assertThat(pgA.preparedGids()).isEmpty();
-        assertThat(pgB.preparedGids()).isEmpty();
-    }
-
-    @Test
-    void abortOfOpenBranchesRollsThemBack() {
-        long txId = coordinator.begin(Duration.ofSeconds(30));
-        shardA.debit(txId, "alice", 30);
-        shardB.credit(txId, "bob", 30);
-
-        assertThat(shardA.participant().abort(txId, new PhaseTwoRequest(0)).outcome()).isEqualTo(BranchOutcome.ROLLED_BACK);
-        assertThat(shardB.participant().abort(txId, new PhaseTwoRequest(0)).outcome()).isEqualTo(BranchOutcome.ROLLED_BACK);
-
-        assertThat(shardA.participant().branches()).isEmpty();
-        assertThat(pgA.balance("alice")).isEqualTo(100);
-        // the row lock is gone: a local update does not wait
-        assertThat(pgA.jdbc().update("UPDATE accounts SET balance = balance WHERE id = 'alice'")).isEqualTo(1);
     }
 
     @Test
@@ -120,16 +116,14 @@ class TwoShardTransactionsTest {
         // and refuses further work for it
         assertThat(shardA.debit(txId, "alice", 1).getStatusCode().value()).isEqualTo(409);
 
-        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.NO);
-        assertThat(shardB.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
-        coordinator.decide(txId, TxState.ABORTED);
-        shardA.participant().abort(txId, new PhaseTwoRequest(9));
-        shardB.participant().abort(txId, new PhaseTwoRequest(9));
+        TransactionOutcome outcome = coordinator.commit(txId);
 
+        assertThat(outcome.state()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.reason()).contains("shard-a voted NO");
+        await().atMost(PATIENCE).until(() -> pgB.preparedGids().isEmpty()); // shard-b had voted YES
         assertThat(pgA.balance("alice")).isEqualTo(100);
         assertThat(pgB.balance("bob")).isEqualTo(50);
-        assertThat(pgA.preparedGids()).isEmpty();
-        assertThat(pgB.preparedGids()).isEmpty();
+        assertNothingPrepared();
     }
 
     @Test
@@ -140,7 +134,10 @@ class TwoShardTransactionsTest {
                 .toBodilessEntity();
         assertThat(response.getStatusCode().value()).isEqualTo(422);
 
-        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.NO);
+        TransactionOutcome outcome = coordinator.commit(txId);
+
+        assertThat(outcome.state()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.reason()).contains("shard-a voted NO");
         assertThat(pgA.preparedGids()).isEmpty();
         assertThat(pgA.balance("alice")).isEqualTo(100);
     }
@@ -154,12 +151,13 @@ class TwoShardTransactionsTest {
         assertThat(response.getStatusCode().value()).isEqualTo(200);
 
         // PostgreSQL's transaction is aborted: PREPARE must not pretend otherwise
-        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.NO);
-        assertThat(shardB.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
-        coordinator.decide(txId, TxState.ABORTED);
-        shardB.participant().abort(txId, new PhaseTwoRequest(12));
-        assertThat(pgA.preparedGids()).isEmpty();
+        TransactionOutcome outcome = coordinator.commit(txId);
+
+        assertThat(outcome.state()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.reason()).contains("shard-a voted NO");
+        await().atMost(PATIENCE).until(() -> pgB.preparedGids().isEmpty());
         assertThat(pgB.balance("bob")).isEqualTo(50);
+        assertNothingPrepared();
     }
 
     @Test
@@ -177,10 +175,10 @@ class TwoShardTransactionsTest {
         }
         assertThat(coordinator.enlisted(txId)).hasSize(1);
         assertThat(shardA.participant().branches()).hasSize(1);
-        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
-        coordinator.decide(txId, TxState.COMMITTED);
-        shardA.participant().commit(txId, new PhaseTwoRequest(13));
-        assertThat(pgA.balance("alice")).isEqualTo(100 - 5 * calls);
+
+        assertThat(coordinator.commit(txId).state()).isEqualTo(TxState.COMMITTED);
+
+        await().atMost(PATIENCE).until(() -> pgA.balance("alice") == 100 - 5 * calls);
     }
 
     @Test
@@ -189,10 +187,10 @@ class TwoShardTransactionsTest {
         shardA.debit(txId, "alice", 10);
         shardA.debit(txId, "alice", 15);
         assertThat(shardA.participant().branches()).hasSize(1);
-        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.YES);
-        coordinator.decide(txId, TxState.COMMITTED);
-        shardA.participant().commit(txId, new PhaseTwoRequest(10));
-        assertThat(pgA.balance("alice")).isEqualTo(75);
+
+        assertThat(coordinator.commit(txId).state()).isEqualTo(TxState.COMMITTED);
+
+        await().atMost(PATIENCE).until(() -> pgA.balance("alice") == 75);
     }
 
     @Test
@@ -201,19 +199,38 @@ class TwoShardTransactionsTest {
         String body = shardA.http().get().uri("/accounts/alice")
                 .header("Verdict-Tx", Long.toString(txId)).retrieve().body(String.class);
         assertThat(body).contains("\"balance\":100");
-        assertThat(shardA.participant().prepare(txId).vote()).isEqualTo(Vote.READ_ONLY);
-        assertThat(shardA.participant().prepare(txId).vote()).as("duplicate").isEqualTo(Vote.READ_ONLY);
+        assertThat(shardB.credit(txId, "bob", 5).getStatusCode().value()).isEqualTo(200);
+
+        assertThat(coordinator.commit(txId).state()).isEqualTo(TxState.COMMITTED);
+
+        assertVotes(txId, Vote.READ_ONLY, Vote.YES);
         assertThat(shardA.participant().branches()).isEmpty();
-        assertThat(pgA.preparedGids()).isEmpty();
+        assertThat(shardA.participant().prepare(txId).vote()).as("duplicate").isEqualTo(Vote.READ_ONLY);
+        await().atMost(PATIENCE).until(() -> pgB.balance("bob") == 55);
+        assertNothingPrepared();
     }
 
     @Test
     void workForATransactionTheCoordinatorNoLongerRunsIsRefused() {
         long txId = coordinator.begin(Duration.ofSeconds(30));
-        coordinator.decide(txId, TxState.ABORTED);
+        coordinator.abort(txId);
+
         var response = shardA.debit(txId, "alice", 10);
+
         assertThat(response.getStatusCode().value()).isEqualTo(409);
         assertThat(response.getBody()).contains("\"code\":\"TRANSACTION_NOT_ACTIVE\"");
         assertThat(pgA.balance("alice")).isEqualTo(100);
+    }
+
+    private static void assertNothingPrepared() {
+        assertThat(pgA.preparedGids()).isEmpty();
+        assertThat(pgB.preparedGids()).isEmpty();
+    }
+
+    /** The votes the coordinator logged with its decision, for shard-a and shard-b. */
+    private static void assertVotes(long txId, Vote a, Vote b) {
+        assertThat(coordinator.status(txId).participants())
+                .extracting(ParticipantStatus::participantId, ParticipantStatus::vote)
+                .containsExactlyInAnyOrder(tuple("shard-a", a), tuple("shard-b", b));
     }
 }

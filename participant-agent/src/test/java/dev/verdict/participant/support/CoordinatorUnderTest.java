@@ -2,14 +2,17 @@ package dev.verdict.participant.support;
 
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.TransactionOutcome;
+import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * What the participant tests need from a coordinator. {@link FakeCoordinator} implements it today; a real
- * 3-node coordinator can implement it later (decide via its commit/abort API, forget by waiting for the
- * acknowledgements), and the tests stay as they are.
+ * What a participant test needs from a coordinator, so the same test runs against the one-node
+ * {@link FakeCoordinator} or a {@link RealCoordinator} (a real 3-node Raft group in this JVM). Scripting the
+ * coordinator (logging a decision without phase 2, forgetting, being unavailable) is not in here: only the
+ * fake can do that, and tests that need it use {@link FakeCoordinator} directly.
  */
 public interface CoordinatorUnderTest extends AutoCloseable {
 
@@ -22,14 +25,18 @@ public interface CoordinatorUnderTest extends AutoCloseable {
     /** The participants that enlisted in txId. */
     List<EnlistRequest> enlisted(long txId);
 
-    /** Logs a decision for txId (without sending phase 2: the test or the participants' recovery does that). */
-    void decide(long txId, TxState decision);
+    /** The client's commit: the prepare round, the decision, then phase 2 to every participant. */
+    TransactionOutcome commit(long txId);
 
-    /** Forgets txId, as after every participant acknowledged phase 2: its status becomes 404. */
-    void forget(long txId);
+    /** The client's abort: an ABORT decision, then phase 2 to every participant. */
+    TransactionOutcome abort(long txId);
 
-    /** While unavailable, every call is answered 503 NO_QUORUM. */
-    void available(boolean available);
+    /** The transaction as the coordinator reports it: state, participants with their votes, decision index. */
+    TransactionStatus status(long txId);
+
+    default TxState state(long txId) {
+        return status(txId).state();
+    }
 
     @Override
     void close();

@@ -66,6 +66,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
                 .properties(
                         "server.port=0",
                         "spring.main.banner-mode=off",
+                        TestApps.OWN_CONFIG,
                         "verdict.participant.enabled=false",
                         "verdict.client.enabled=false",
                         "spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
@@ -92,23 +93,34 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         return state.enlisted(txId);
     }
 
-    @Override
+    /** Logs a decision for txId without sending phase 2: the test or the participants' recovery does that. */
     public void decide(long txId, TxState decision) {
         state.decide(txId, decision);
     }
 
-    @Override
+    /** Forgets txId, as after every participant acknowledged phase 2: its status becomes 404. */
     public void forget(long txId) {
         state.forget(txId);
     }
 
-    @Override
+    /** While unavailable, every call is answered 503 NO_QUORUM. */
     public void available(boolean available) {
         state.available = available;
     }
 
-    public TxState state(long txId) {
-        return state.status(txId).state();
+    @Override
+    public TransactionOutcome commit(long txId) {
+        return state.commit(txId);
+    }
+
+    @Override
+    public TransactionOutcome abort(long txId) {
+        return state.abort(txId);
+    }
+
+    @Override
+    public TransactionStatus status(long txId) {
+        return state.status(txId);
     }
 
     /** How many times the status of txId was asked for. */

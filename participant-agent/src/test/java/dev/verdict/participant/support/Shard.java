@@ -16,17 +16,32 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 /**
  * One running instance of the bank test app with the starter: its own PostgreSQL, its own participant id.
  * The test plays the coordinator through {@link #participant()}, and the client through {@link #debit}/{@link #credit}.
+ * A {@link ParticipantGate} in front of its 2PC endpoints lets a test hold or fail the coordinator's calls.
  */
 public final class Shard implements AutoCloseable {
 
+    /** Recovery runs once at start and then not for an hour: only the coordinator's phase 2 can resolve a branch. */
+    public static final String RECOVERY_ONLY_AT_START = "verdict.participant.recovery-interval=1h";
+    /** The deadline reaper does not run: only the coordinator's abort can end an abandoned branch. */
+    public static final String NO_REAPER = "verdict.participant.reaper-interval=1h";
+
     private final String participantId;
+    private final TestPostgres pg;
+    private final List<URI> coordinatorUrls;
+    private final List<String> moreProperties;
+    private final ParticipantGate gate;
     private final ConfigurableApplicationContext context;
     private final URI url;
     private final ParticipantApi participant;
     private final RestClient http;
 
-    private Shard(String participantId, ConfigurableApplicationContext context) {
+    private Shard(String participantId, TestPostgres pg, List<URI> coordinatorUrls, List<String> moreProperties,
+            ParticipantGate gate, ConfigurableApplicationContext context) {
         this.participantId = participantId;
+        this.pg = pg;
+        this.coordinatorUrls = coordinatorUrls;
+        this.moreProperties = moreProperties;
+        this.gate = gate;
         this.context = context;
         this.url = URI.create("http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort());
         this.http = RestClient.builder().baseUrl(url.toString()).build();
@@ -34,10 +49,17 @@ public final class Shard implements AutoCloseable {
                 .createClient(ParticipantApi.class);
     }
 
+    /** Later properties win over earlier ones (and over these defaults). */
     public static Shard start(String participantId, TestPostgres pg, List<URI> coordinatorUrls, String... moreProperties) {
+        return start(participantId, pg, coordinatorUrls, new ParticipantGate(), List.of(moreProperties));
+    }
+
+    private static Shard start(String participantId, TestPostgres pg, List<URI> coordinatorUrls, ParticipantGate gate,
+            List<String> moreProperties) {
         List<String> properties = new ArrayList<>(List.of(
                 "server.port=0",
                 "spring.main.banner-mode=off",
+                TestApps.OWN_CONFIG,
                 "spring.datasource.url=" + pg.jdbcUrl(),
                 "spring.datasource.username=postgres",
                 "spring.datasource.hikari.maximum-pool-size=8",
@@ -47,13 +69,35 @@ public final class Shard implements AutoCloseable {
                 "verdict.participant.recovery-interval=200ms",
                 "verdict.participant.reaper-interval=100ms",
                 "verdict.participant.lock-timeout=1s",
-                "verdict.participant.read-timeout=3s",
+                "verdict.participant.read-timeout=20s", // longer than a coordinator write may take (RealCoordinator)
                 "verdict.client.outcome-poll-timeout=3s"));
-        properties.addAll(List.of(moreProperties));
+        properties.addAll(moreProperties);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(BankTestApp.class)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("participantGate", gate))
                 .properties(properties.toArray(String[]::new))
                 .run();
-        return new Shard(participantId, context);
+        return new Shard(participantId, pg, coordinatorUrls, List.copyOf(moreProperties), gate, context);
+    }
+
+    /**
+     * A new agent in place of this stopped one: same participant id, database, properties and port (the
+     * coordinator calls the URL the agent enlisted with), plus {@code overrides}. Its gate is set before it starts,
+     * so no coordinator call can slip past it.
+     */
+    public Shard startAgain(ParticipantGate newGate, String... overrides) {
+        List<String> properties = new ArrayList<>(moreProperties);
+        properties.add("server.port=" + url.getPort());
+        properties.addAll(List.of(overrides));
+        return start(participantId, pg, coordinatorUrls, newGate, properties);
+    }
+
+    /** This participant's GID for txId, as in pg_prepared_xacts. */
+    public String gid(long txId) {
+        return "verdict:verdict:" + txId + ":" + participantId;
+    }
+
+    public ParticipantGate gate() {
+        return gate;
     }
 
     public String participantId() {
@@ -92,8 +136,10 @@ public final class Shard implements AutoCloseable {
                 .toEntity(String.class);
     }
 
+    /** Stops the agent (PostgreSQL keeps running): open branches die with it, prepared ones stay prepared. */
     @Override
     public void close() {
+        gate.release(); // a held call would delay the web server's shutdown
         context.close();
     }
 }

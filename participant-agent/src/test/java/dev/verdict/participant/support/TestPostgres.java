@@ -98,6 +98,16 @@ public final class TestPostgres implements AutoCloseable {
                 "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() ORDER BY gid", String.class);
     }
 
+    /**
+     * Rolls back whatever a failed test left prepared, so its locks cannot block the next test's setup. Call it
+     * after the test's own assertions (it would hide a leftover, not find one).
+     */
+    public void rollbackLeftoverPrepared() {
+        for (String gid : preparedGids()) {
+            jdbc().execute("ROLLBACK PREPARED '" + gid.replace("'", "''") + "'");
+        }
+    }
+
     public void createAccounts(String... idsAndBalances) {
         JdbcTemplate jdbc = jdbc();
         jdbc.execute("CREATE TABLE IF NOT EXISTS accounts (id text PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0))");

@@ -57,9 +57,9 @@ final class SimNode {
         NodeLog nodeLog = new NodeLog(myIncarnation);
         DecisionWaiter waiter = new DecisionWaiter(log.shared().replica(), scheduler);
         nodeLog.addListener(waiter);
-        coordinator = new TransactionCoordinator(nodeLog, waiter, scheduler,
-                new CoordinatorSettings(2_000, 5_000, driverSettings.prepareGraceMillis()));
         driver = new TwoPhaseCommitDriver(nodeLog, network, scheduler, driverSettings);
+        coordinator = new TransactionCoordinator(nodeLog, waiter, driver, scheduler,
+                new CoordinatorSettings(2_000, 5_000, driverSettings.prepareGraceMillis()));
         driver.start();
     }
 

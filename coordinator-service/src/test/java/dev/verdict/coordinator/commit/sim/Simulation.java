@@ -133,9 +133,26 @@ final class Simulation {
             return; // the client died before committing
         }
         var outcome = dice < 0.25 ? via.coordinator.abort(txId) : via.coordinator.commit(txId);
+        if (dice > 0.9) {
+            stragglerEnlist(txId); // races the commit: the frozen participant set must still be all-or-nothing
+        }
         outcome.whenComplete((view, failure) -> {
             if (failure == null) {
                 toldClient.put(txId, view.state());
+            }
+        });
+    }
+
+    private void stragglerEnlist(long txId) {
+        SimNode via = anyUpNode();
+        SimParticipant late = pick(1).getFirst();
+        if (via == null || !late.up) {
+            return;
+        }
+        via.coordinator.enlist(txId, late.id, "sim://" + late.id).whenComplete((view, failure) -> {
+            if (failure == null) {
+                enlisted.computeIfAbsent(txId, id -> new ArrayList<>()).add(late.id);
+                late.openBranch(txId, view.deadlineMillis());
             }
         });
     }

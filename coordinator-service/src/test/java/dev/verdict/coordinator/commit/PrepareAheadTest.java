@@ -1,0 +1,210 @@
+package dev.verdict.coordinator.commit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.coordinator.log.InMemoryDecisionLog;
+import dev.verdict.coordinator.txn.Outcome;
+import dev.verdict.coordinator.txn.ParticipantView;
+import dev.verdict.coordinator.txn.TransactionView;
+import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
+import dev.verdict.coordinator.txn.TxResult;
+import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.participant.PrepareResponse;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader overlaps PREPARE with the StartCommit write. Everything runs on hand-cranked queues: the log applies
+ * a proposal only when the test drains it, so the test can look at the moment between the two.
+ */
+class PrepareAheadTest {
+
+    private final Deque<Runnable> logQueue = new ArrayDeque<>();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final RecordingGateway gateway = new RecordingGateway();
+    private final InMemoryDecisionLog log = new InMemoryDecisionLog("n1", logQueue::add, scheduler::nowMillis);
+    private TransactionCoordinator coordinator;
+
+    @BeforeEach
+    void startLeader() {
+        TwoPhaseCommitDriver driver = new TwoPhaseCommitDriver(log, gateway, scheduler,
+                new DriverSettings(100, 1_000, 50, 500, 64, 5, 600_000));
+        DecisionWaiter waiter = new DecisionWaiter(log.replica(), scheduler);
+        log.addListener(waiter);
+        coordinator = new TransactionCoordinator(log, waiter, driver, scheduler,
+                new CoordinatorSettings(10_000, 30_000, 1_000));
+        driver.start();
+        settle();
+    }
+
+    @Test
+    void prepareIsSentBeforeStartCommitIsAppliedAndNotSentTwice() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady(); // the driver runs, the log has not applied StartCommit yet
+
+        assertThat(state(txId)).isEqualTo(TxState.ACTIVE);
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
+
+        settle(); // StartCommit applied: the round adopts the early calls
+        assertThat(gateway.preparedParticipants(txId)).hasSize(2);
+
+        gateway.answerAll(PrepareResponse.yes());
+        settle();
+        assertThat(commit).isCompleted();
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void anEnlistLandingBeforeStartCommitRestartsTheRoundForTheFrozenSet() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady();
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
+
+        // Another node's enlist reaches the log before this StartCommit: the frozen set is {a, b, c}.
+        assertThat(log.appendNow(new TxCommand.Enlist(txId, "c", "http://c"))).isInstanceOf(TxResult.Applied.class);
+        settle();
+
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b", "a", "b", "c");
+        gateway.answerAll(PrepareResponse.yes());
+        settle();
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+        assertThat(view(txId).participants()).extracting(ParticipantView::vote).doesNotContainNull();
+    }
+
+    @Test
+    void yesVotesOfACommitThatNeverFrozeAreAbortedAtTheDeadline() {
+        long txId = beginWith("a", "b");
+        coordinator.commit(txId);
+        scheduler.runReady();
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
+        gateway.answerAll(PrepareResponse.yes());
+
+        logQueue.clear(); // the StartCommit is lost with the leader's log write
+        scheduler.advance(10_100);
+        settle();
+
+        assertThat(state(txId)).isEqualTo(TxState.ABORTED);
+        assertThat(gateway.delivered).contains(txId + ":a:ABORT", txId + ":b:ABORT");
+    }
+
+    private long beginWith(String... participantIds) {
+        long txId = ((TxResult.Applied) log.appendNow(new TxCommand.Begin(10_000, null))).view().txId();
+        for (String id : participantIds) {
+            log.appendNow(new TxCommand.Enlist(txId, id, "http://" + id));
+        }
+        return txId;
+    }
+
+    private void settle() {
+        while (!logQueue.isEmpty() || scheduler.hasReady()) {
+            while (!logQueue.isEmpty()) {
+                logQueue.poll().run();
+            }
+            scheduler.runReady();
+        }
+    }
+
+    private TransactionView view(long txId) {
+        return log.replica().read(t -> t.query(new TxQuery.Get(txId))).getFirst();
+    }
+
+    private TxState state(long txId) {
+        return view(txId).state();
+    }
+
+    /** Records prepare calls; answers them only when told to. Phase 2 is acknowledged at once. */
+    private static final class RecordingGateway implements ParticipantGateway {
+        private final List<String> preparedIds = new ArrayList<>();
+        private final List<CompletableFuture<PrepareResponse>> pending = new ArrayList<>();
+        final List<String> delivered = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<PrepareResponse> prepare(ParticipantView participant, long txId) {
+            preparedIds.add(txId + ":" + participant.participantId());
+            CompletableFuture<PrepareResponse> answer = new CompletableFuture<>();
+            pending.add(answer);
+            return answer;
+        }
+
+        @Override
+        public CompletableFuture<Void> deliver(ParticipantView participant, long txId, Outcome outcome,
+                long decisionIndex) {
+            delivered.add(txId + ":" + participant.participantId() + ":" + outcome);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        List<String> preparedParticipants(long txId) {
+            return preparedIds.stream().filter(s -> s.startsWith(txId + ":"))
+                    .map(s -> s.substring(s.indexOf(':') + 1)).toList();
+        }
+
+        void answerAll(PrepareResponse response) {
+            List.copyOf(pending).forEach(answer -> answer.complete(response));
+            pending.clear();
+        }
+    }
+
+    /** A single-threaded scheduler on virtual time, cranked by the test. */
+    private static final class ManualScheduler implements Scheduler {
+        private record Timed(long at, long seq, Runnable task) {
+        }
+
+        private final Deque<Runnable> ready = new ArrayDeque<>();
+        private final List<Timed> timed = new ArrayList<>();
+        private long now;
+        private long seq;
+
+        @Override
+        public void execute(Runnable task) {
+            ready.add(task);
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayMillis) {
+            timed.add(new Timed(now + delayMillis, seq++, task));
+        }
+
+        @Override
+        public long nowMillis() {
+            return now;
+        }
+
+        boolean hasReady() {
+            return !ready.isEmpty();
+        }
+
+        void runReady() {
+            while (!ready.isEmpty()) {
+                ready.poll().run();
+            }
+        }
+
+        /** Moves the clock, running every timed task that falls due on the way, in time order. */
+        void advance(long millis) {
+            long until = now + millis;
+            while (true) {
+                Timed next = timed.stream().filter(t -> t.at() <= until)
+                        .min((x, y) -> x.at() != y.at() ? Long.compare(x.at(), y.at()) : Long.compare(x.seq(), y.seq()))
+                        .orElse(null);
+                if (next == null) {
+                    break;
+                }
+                timed.remove(next);
+                now = Math.max(now, next.at());
+                next.task().run();
+                runReady();
+            }
+            now = until;
+        }
+    }
+}
