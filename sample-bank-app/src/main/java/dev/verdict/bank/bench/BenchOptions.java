@@ -11,7 +11,7 @@ import java.util.List;
 record BenchOptions(List<String> modes, List<Integer> clients, Duration duration, Duration warmup, int accounts,
         long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
-        Duration transferTimeout, long seed, long transfers) {
+        Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax) {
 
     /** Full JIT, a fixed small heap, the serial collector (no GC threads fighting for 2 cores). */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
@@ -38,6 +38,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --failover-rounds=3 --failover-clients=32 --failover-rate=50
               --failover-before=3s --failover-after=7s
               --transfer-timeout=10s     deadline of each verdict transaction
+              --election-timeout=250ms,500ms   the coordinators' Raft election timeout (min,max): the coordinator's
+                                         own default (the demo uses 1s,2s to ride out a busy laptop)
               --seed=<random>
               --transfers=0              N: measure N transfers per (mode, clients) instead of the whole duration
                                          (the duration still caps it); exact counts, for smoke tests
@@ -75,7 +77,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.duration("failover-after", Duration.ofSeconds(7)),
                 line.duration("transfer-timeout", Duration.ofSeconds(10)),
                 line.longValue("seed", System.nanoTime()),
-                line.longValue("transfers", 0));
+                line.longValue("transfers", 0),
+                electionTimeout(line, 0),
+                electionTimeout(line, 1));
         line.rejectUnknown();
         return options;
     }
@@ -93,6 +97,14 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         if (failoverRounds < 0 || failoverClients < 1 || failoverRate <= 0) {
             throw new IllegalArgumentException("--failover-rounds >= 0, --failover-clients >= 1, --failover-rate > 0");
         }
+    }
+
+    private static Duration electionTimeout(CommandLine line, int which) {
+        List<String> bounds = line.strings("election-timeout", List.of("250ms", "500ms"));
+        if (bounds.size() != 2) {
+            throw new IllegalArgumentException("--election-timeout takes min,max, e.g. 250ms,500ms");
+        }
+        return CommandLine.parseDuration("election-timeout", bounds.get(which));
     }
 
     int maxClients() {

@@ -115,6 +115,9 @@ public final class Benchmark {
                 .initialBalance(options.initialBalance())
                 .controlApi(false)
                 .jvmOptions(options.jvmOptions())
+                // the product's election timeout, not the demo's longer one: failover is measured as shipped
+                .coordinatorProperty("verdict.coordinator.election-timeout-min", options.electionTimeoutMin().toMillis() + "ms")
+                .coordinatorProperty("verdict.coordinator.election-timeout-max", options.electionTimeoutMax().toMillis() + "ms")
                 // every open branch pins a pooled connection: one per concurrent transfer, plus the agent's own use
                 .shardProperty("spring.datasource.hikari.maximum-pool-size", Integer.toString(clientsNeeded + 16))
                 // agents' pools, the JDBC modes' connections (one per client) and the checks
@@ -201,7 +204,7 @@ public final class Benchmark {
             audit = gateway.audit();
         }
         out.println("bench: gateway " + ReportFormatter.formatAudit(audit));
-        String report = report(machineBefore, started, audit);
+        String report = report(machineBefore, started, audit, bank);
         out.println();
         out.print(report);
         if (options.report() != null) {
@@ -341,7 +344,7 @@ public final class Benchmark {
                 .map(java.util.OptionalLong::getAsLong).toList();
     }
 
-    private String report(String machineBefore, Instant started, Audit audit) {
+    private String report(String machineBefore, Instant started, Audit audit, DemoTopology bank) {
         StringBuilder md = new StringBuilder();
         md.append("Run of ").append(started).append(" (").append(Duration.between(started, Instant.now()).toSeconds())
                 .append(" s)\n\n");
@@ -351,7 +354,10 @@ public final class Benchmark {
                 .append(", ").append(options.duration()).append(" each after ").append(options.warmup()).append(" warm-up, ")
                 .append(accounts).append(" accounts, amounts 1..").append(options.maxAmount())
                 .append(", child JVMs ").append(String.join(" ", options.jvmOptions())).append(", seed ")
-                .append(options.seed()).append('\n');
+                .append(options.seed()).append(", election timeout ")
+                .append(bank.spec().coordinatorProperties().getOrDefault("verdict.coordinator.election-timeout-min", "?")).append('-')
+                .append(bank.spec().coordinatorProperties().getOrDefault("verdict.coordinator.election-timeout-max", "?"))
+                .append('\n');
         md.append('\n').append(BenchReport.table(runs)).append('\n');
         for (String line : BenchReport.comparisons(runs, failovers)) {
             md.append("- ").append(line).append('\n');
