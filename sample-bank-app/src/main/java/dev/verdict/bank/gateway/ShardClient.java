@@ -1,0 +1,112 @@
+package dev.verdict.bank.gateway;
+
+import dev.verdict.bank.problem.BankError;
+import dev.verdict.bank.shard.api.AccountBalance;
+import dev.verdict.bank.shard.api.AuditSlice;
+import dev.verdict.bank.shard.api.LedgerRow;
+import dev.verdict.bank.shard.api.MoveRequest;
+import dev.verdict.bank.shard.api.MoveResult;
+import dev.verdict.bank.shard.api.ShardPaths;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * Calls one shard agent's bank endpoints. Built from Spring Boot's RestClient.Builder, so inside
+ * {@code GlobalTransactions.execute} every call carries {@code Verdict-Tx} and runs in the transaction's branch
+ * on that shard. Failures become {@link ShardFailure}.
+ */
+public final class ShardClient {
+
+    private static final ParameterizedTypeReference<List<AccountBalance>> BALANCES = new ParameterizedTypeReference<>() { };
+    private static final ParameterizedTypeReference<List<LedgerRow>> LEDGER = new ParameterizedTypeReference<>() { };
+
+    private final int shard;
+    private final RestClient http;
+
+    public ShardClient(int shard, RestClient http) {
+        this.shard = shard;
+        this.http = http;
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    public MoveResult debit(long accountId, UUID transferId, long amount) {
+        return call(() -> http.post().uri(ShardPaths.DEBIT, accountId).body(new MoveRequest(transferId, amount))
+                .retrieve().body(MoveResult.class));
+    }
+
+    public MoveResult credit(long accountId, UUID transferId, long amount) {
+        return call(() -> http.post().uri(ShardPaths.CREDIT, accountId).body(new MoveRequest(transferId, amount))
+                .retrieve().body(MoveResult.class));
+    }
+
+    public AccountBalance account(long accountId) {
+        return call(() -> http.get().uri(ShardPaths.ACCOUNT, accountId).retrieve().body(AccountBalance.class));
+    }
+
+    public List<AccountBalance> range(long fromId, long toId) {
+        return call(() -> http.get()
+                .uri(b -> b.path(ShardPaths.ACCOUNTS).queryParam("fromId", fromId).queryParam("toId", toId).build())
+                .retrieve().body(BALANCES));
+    }
+
+    public AuditSlice audit(Duration lockTimeout) {
+        return call(() -> http.get()
+                .uri(b -> b.path(ShardPaths.AUDIT).queryParam("lockTimeoutMs", lockTimeout.toMillis()).build())
+                .retrieve().body(AuditSlice.class));
+    }
+
+    public List<LedgerRow> ledger(UUID transferId) {
+        return call(() -> http.get()
+                .uri(b -> b.path(ShardPaths.LEDGER).queryParam("transferId", transferId).build())
+                .retrieve().body(LEDGER));
+    }
+
+    private <T> T call(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (RestClientResponseException e) {
+            throw problem(e);
+        } catch (ResourceAccessException e) {
+            throw new ShardFailure(shard, BankError.SHARD_UNAVAILABLE.status(), BankError.SHARD_UNAVAILABLE.name(),
+                    "shard " + shard + " cannot be reached: " + e.getMostSpecificCause().getMessage(), Map.of(), e);
+        }
+    }
+
+    private ShardFailure problem(RestClientResponseException e) {
+        int status = e.getStatusCode().value();
+        String code = BankError.forStatus(status).name();
+        String detail = e.getStatusText();
+        Map<String, Object> properties = new HashMap<>();
+        try {
+            Map<?, ?> body = e.getResponseBodyAs(Map.class);
+            if (body != null) {
+                body.forEach((k, v) -> {
+                    if (v != null) {
+                        properties.put(String.valueOf(k), v);
+                    }
+                });
+                if (body.get("code") instanceof String c) {
+                    code = c;
+                }
+                if (body.get("detail") instanceof String d) {
+                    detail = d;
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            // not a problem document: keep the status line
+        }
+        List.of("type", "title", "status", "detail", "instance", "code").forEach(properties::remove);
+        return new ShardFailure(shard, status, code, "shard " + shard + ": " + detail, properties, e);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.verdict.bank.gateway;
+
+import dev.verdict.bank.BankProperties;
+import dev.verdict.bank.Sharding;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+/** One {@link ShardClient} per shard ({@code bank.shard-urls}, in shard-index order), and the sharding rule. */
+@Component
+@Profile("gateway")
+public class ShardClients {
+
+    private final Sharding sharding;
+    private final List<ShardClient> clients;
+
+    public ShardClients(BankProperties bank, RestClient.Builder builder) {
+        List<URI> urls = bank.shardUrls();
+        if (urls.size() != bank.shardCount()) {
+            throw new IllegalStateException("bank.shard-urls names " + urls.size() + " shard agents, but bank.shard-count is "
+                    + bank.shardCount() + ": give one URL per shard, in shard-index order");
+        }
+        this.sharding = bank.sharding();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
+        requests.setReadTimeout(Duration.ofSeconds(15)); // a branch call may wait for row locks (lock_timeout)
+        List<ShardClient> all = new ArrayList<>();
+        for (int shard = 0; shard < urls.size(); shard++) {
+            all.add(new ShardClient(shard, builder.clone().baseUrl(urls.get(shard).toString()).requestFactory(requests).build()));
+        }
+        this.clients = List.copyOf(all);
+    }
+
+    public Sharding sharding() {
+        return sharding;
+    }
+
+    public ShardClient forAccount(long accountId) {
+        return clients.get(sharding.shardOf(accountId));
+    }
+
+    public List<ShardClient> all() {
+        return clients;
+    }
+}

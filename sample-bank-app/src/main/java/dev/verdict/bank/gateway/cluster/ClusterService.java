@@ -1,0 +1,75 @@
+package dev.verdict.bank.gateway.cluster;
+
+import dev.verdict.bank.problem.BankError;
+import dev.verdict.bank.problem.BankException;
+import dev.verdict.participant.autoconfigure.VerdictClientProperties;
+import dev.verdict.protocol.coordinator.ClusterStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/** Reads the coordinator cluster's state from its nodes' {@code GET /v1/cluster}. */
+@Service
+@Profile("gateway")
+public class ClusterService implements AutoCloseable {
+
+    private final List<URI> coordinators;
+    private final RestClient http;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ClusterService(VerdictClientProperties client) {
+        this.coordinators = client.coordinatorUrls();
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build());
+        requests.setReadTimeout(Duration.ofSeconds(2));
+        this.http = RestClient.builder().requestFactory(requests).build();
+    }
+
+    /** One node's view, preferring a node that knows a leader. */
+    public ClusterStatus cluster() {
+        ClusterStatus withoutLeader = null;
+        for (NodeView node : nodes()) {
+            if (node.up() && node.status().leaderId() != null) {
+                return node.status();
+            }
+            if (node.up() && withoutLeader == null) {
+                withoutLeader = node.status();
+            }
+        }
+        if (withoutLeader == null) {
+            throw new BankException(BankError.COORDINATOR_UNAVAILABLE, "no coordinator node of " + coordinators + " answered");
+        }
+        return withoutLeader;
+    }
+
+    /** Every configured node, asked in parallel. */
+    public List<NodeView> nodes() {
+        List<CompletableFuture<NodeView>> asks = coordinators.stream()
+                .map(url -> CompletableFuture.supplyAsync(() -> ask(url), executor))
+                .toList();
+        return asks.stream().map(CompletableFuture::join).toList();
+    }
+
+    private NodeView ask(URI url) {
+        try {
+            ClusterStatus status = http.get().uri(url.resolve("/v1/cluster")).retrieve().body(ClusterStatus.class);
+            return new NodeView(url, true, status, null);
+        } catch (RestClientException e) {
+            return new NodeView(url, false, null, e.getMostSpecificCause().getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
