@@ -29,6 +29,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BankClient {
 
+    /** An audit may retry for a while (lock waits, several attempts) before it answers. */
+    private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(90);
+
     private final Http http;
     private final History history;
     private final URI gateway;
@@ -84,7 +87,7 @@ public final class BankClient {
             op.ok(new Result.Transfer(transferId, txId, TxReading.ABORTED, code));
             return new TransferAnswer(txId, false, false);
         }
-        String why = response.status() + " " + (code == null ? abbreviate(response.body()) : code);
+        String why = describe(response);
         if ("COORDINATOR_UNAVAILABLE".equals(code) && txId == null) {
             op.fail(why);
             return new TransferAnswer(null, false, false);
@@ -100,13 +103,13 @@ public final class BankClient {
     public void audit(int process) {
         History.Pending op = history.invoke(process, new Call.Audit());
         try {
-            Http.Response response = http.get(gateway.resolve("/api/audit"), readTimeout);
+            Http.Response response = http.get(gateway.resolve("/api/audit"), AUDIT_TIMEOUT);
             JsonNode json = response.json();
             if (response.status() == 200 && json != null && json.has("total")) {
                 op.ok(new Result.Audit(json.get("total").asLong(), json.get("expectedTotal").asLong(),
                         json.path("negative").asLong() > 0, json.path("consistent").asBoolean(), Map.of()));
             } else {
-                op.fail(response.status() + " " + (response.code() == null ? abbreviate(response.body()) : response.code()));
+                op.fail(describe(response));
             }
         } catch (IOException e) {
             op.fail(e.getClass().getSimpleName());
@@ -163,6 +166,13 @@ public final class BankClient {
             Thread.currentThread().interrupt();
         }
         return Map.of();
+    }
+
+    /** Status, problem code and detail of an error answer. */
+    private static String describe(Http.Response response) {
+        String detail = response.json() != null && response.json().hasNonNull("detail")
+                ? response.json().get("detail").asString() : response.body();
+        return response.status() + (response.code() == null ? "" : " " + response.code()) + ": " + abbreviate(detail);
     }
 
     private static String abbreviate(String body) {

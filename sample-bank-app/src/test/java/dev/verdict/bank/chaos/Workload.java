@@ -105,8 +105,8 @@ public final class Workload implements AutoCloseable {
             if (answer.unknown()) {
                 process = processes.getAndIncrement(); // the old operation may still be in flight
                 pause();
-            } else if (answer.txId() == null) {
-                pause();
+            } else if (!answer.committed()) {
+                pause(Duration.ofMillis(50));
             }
         }
     }

@@ -68,7 +68,12 @@ public final class BankChecker {
     }
 
     public static Report check(Map<String, Long> seeded, List<Op> ops, FinalState finalState) {
-        List<Violation> violations = new ArrayList<>();
+        return check(seeded, ops, finalState, List.of());
+    }
+
+    /** As {@link #check(Map, List, FinalState)}, with violations the run found itself (e.g. no recovery). */
+    public static Report check(Map<String, Long> seeded, List<Op> ops, FinalState finalState, List<Violation> found) {
+        List<Violation> violations = new ArrayList<>(found);
         long expectedTotal = seeded.values().stream().mapToLong(Long::longValue).sum();
 
         Map<String, Integer> audits = new TreeMap<>();
@@ -181,6 +186,31 @@ public final class BankChecker {
                         "ledger transfer " + id + " " + rows + " matches no transfer a client asked for"));
             }
         });
+
+        // The coordinator's decisions against the ledger: any decided status read counts (they all agree if the
+        // history is linearizable, which is checked below).
+        Map<Long, TxReading> decided = new HashMap<>();
+        for (Op op : ops) {
+            if (op.ok() && op.call() instanceof Call.Status status && op.result() instanceof Result.Status(TxReading seen)
+                    && seen.isDecided()) {
+                decided.putIfAbsent(status.txId(), seen);
+            }
+        }
+        Map<Long, List<LedgerRow>> rowsByTx = finalState.ledger().stream()
+                .collect(Collectors.groupingBy(LedgerRow::txId, TreeMap::new, Collectors.toList()));
+        rowsByTx.forEach((txId, rows) -> {
+            if (decided.get(txId) == TxReading.ABORTED) {
+                violations.add(new Violation(Rule.DECISION_MISMATCH,
+                        "tx " + txId + " was read ABORTED but the ledger holds its rows " + rows));
+            }
+        });
+        for (Op op : ops) {
+            if (op.call() instanceof Call.Transfer call && op.txId() != null
+                    && decided.get(op.txId()) == TxReading.COMMITTED && !rowsByTx.containsKey(op.txId())) {
+                violations.add(new Violation(Rule.DECISION_MISMATCH, "tx " + op.txId() + " of transfer "
+                        + describe(call, op) + " was read COMMITTED but the ledger holds none of its rows"));
+            }
+        }
 
         for (String gid : finalState.preparedGids()) {
             if (gid.startsWith("verdict:")) {

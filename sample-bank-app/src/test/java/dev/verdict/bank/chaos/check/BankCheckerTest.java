@@ -39,13 +39,13 @@ class BankCheckerTest {
         Result.Transfer result = outcome == Outcome.FAIL ? null : new Result.Transfer(key, txId, state, null);
         add(new Call.Transfer(key, from, to, amount, false), outcome, result);
         if (applied) {
-            apply(key, from, to, amount);
+            apply(key, from, to, amount, txId);
         }
     }
 
-    private void apply(String id, String from, String to, long amount) {
-        ledger.add(new LedgerRow(id, from, -amount));
-        ledger.add(new LedgerRow(id, to, amount));
+    private void apply(String id, String from, String to, long amount, long txId) {
+        ledger.add(new LedgerRow(id, from, -amount, txId));
+        ledger.add(new LedgerRow(id, to, amount, txId));
         balances.merge(from, -amount, Long::sum);
         balances.merge(to, amount, Long::sum);
     }
@@ -113,7 +113,7 @@ class BankCheckerTest {
     void aTransferCommittedOnOneShardOnly() {
         givenAHealthyRun();
         add(new Call.Transfer("t5", "a", "c", 10, false), null, null);
-        ledger.add(new LedgerRow("t5", "a", -10));
+        ledger.add(new LedgerRow("t5", "a", -10, 5));
         balances.merge("a", -10L, Long::sum);
         BankChecker.Report report = check();
         assertThat(report.byRule()).containsEntry(Rule.PARTIAL_TRANSFER, 2).containsEntry(Rule.FINAL_TOTAL, 1);
@@ -131,14 +131,14 @@ class BankCheckerTest {
     @Test
     void aTransferNobodyAskedFor() {
         givenAHealthyRun();
-        apply("ghost", "a", "b", 1);
+        apply("ghost", "a", "b", 1, 999);
         assertThat(check().byRule()).containsEntry(Rule.PHANTOM_TRANSFER, 1);
     }
 
     @Test
     void anUnknownTransferWhoseIdTheClientNeverLearnedIsMatchedByItsShape() {
         add(new Call.Transfer("k9", "a", "b", 9, false), Outcome.INFO, null);
-        apply("server-side-id-9", "a", "b", 9);
+        apply("server-side-id-9", "a", "b", 9, 9);
         BankChecker.Report report = check();
         assertThat(report.violations()).isEmpty();
         assertThat(report.stats().transfers()).containsEntry("UNKNOWN, then found committed", 1);
@@ -169,6 +169,19 @@ class BankCheckerTest {
     }
 
     @Test
+    void anAbortAnsweredBeforeTheCoordinatorDecidedIsNoViolation() {
+        givenAHealthyRun();
+        // the work failed and the abort request was lost: the gateway said ABORTED, the deadline aborts it later
+        status(2, TxReading.ACTIVE);
+        assertThat(check().byRule()).containsEntry(Rule.NOT_LINEARIZABLE, 1); // after an ABORTED read, never ACTIVE
+        ops.removeLast();
+        ops.removeIf(op -> op.call() instanceof Call.Status s && s.txId() == 2);
+        status(2, TxReading.ACTIVE);
+        status(2, TxReading.ABORTED);
+        assertThat(check().valid()).isTrue();
+    }
+
+    @Test
     void aListingIsReadPerTransaction() {
         givenAHealthyRun();
         add(new Call.ListRecent("n2", 50), Outcome.OK, new Result.ListRecent(Map.of(1L, TxReading.COMMITTED,
@@ -176,6 +189,26 @@ class BankCheckerTest {
         assertThat(check().valid()).isTrue();
         add(new Call.ListRecent("n3", 50), Outcome.OK, new Result.ListRecent(Map.of(2L, TxReading.PREPARING)));
         assertThat(check().byRule()).containsEntry(Rule.NOT_LINEARIZABLE, 1);
+    }
+
+    @Test
+    void theCoordinatorAndTheLedgerMustAgreeEvenWhenTheClientNeverLearnedTheOutcome() {
+        givenAHealthyRun();
+        transfer("t5", "a", "c", 10, Outcome.INFO, null, 5, true);  // committed on the shards...
+        status(5, TxReading.ABORTED);                                // ...but the coordinator says ABORTED
+        transfer("t6", "b", "c", 3, Outcome.INFO, null, 6, false);  // on no shard...
+        status(6, TxReading.COMMITTED);                              // ...but the coordinator says COMMITTED
+        BankChecker.Report report = check();
+        assertThat(report.byRule()).containsEntry(Rule.DECISION_MISMATCH, 2).containsEntry(Rule.NOT_LINEARIZABLE, 0);
+    }
+
+    @Test
+    void violationsTheRunFoundAreReportedToo() {
+        givenAHealthyRun();
+        BankChecker.Report report = BankChecker.check(SEEDED, ops, new FinalState(balances, ledger, prepared),
+                List.of(new Violation(Rule.NO_RECOVERY, "no commit within 3 minutes")));
+        assertThat(report.byRule()).containsEntry(Rule.NO_RECOVERY, 1);
+        assertThat(report.valid()).isFalse();
     }
 
     @Test

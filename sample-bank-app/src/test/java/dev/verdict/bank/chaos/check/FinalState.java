@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record FinalState(Map<String, Long> balances, List<LedgerRow> ledger, List<String> preparedGids) {
 
-    /** One ledger row: the transfer it belongs to, the account, and the signed amount. */
-    public record LedgerRow(String transferId, String accountId, long delta) {
+    /** One ledger row: the transfer it belongs to, the account, the signed amount, and the global transaction. */
+    public record LedgerRow(String transferId, String accountId, long delta, long txId) {
     }
 }

@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * Splits a run's history into one register history per transaction id, for the {@link TxRegisterModel}.
  *
  * <ul>
- * <li>A transfer answered COMMITTED or ABORTED is a {@code Decide} over its interval.</li>
+ * <li>A transfer answered COMMITTED is a {@code Decide(COMMITTED)} over its interval. One answered ABORTED is a
+ * {@code Decide(ABORTED)} that may take effect after the answer (the bank's gateway answers ABORTED once the work
+ * failed, and if its abort request is lost the coordinator aborts at the deadline): it never returns.</li>
  * <li>A transfer with an unknown outcome whose txId is known is a {@code DecideUnknown} that never returns (it may
  * take effect at any time after its call).</li>
  * <li>A status read is a {@code Read}; a listing is one {@code Read} per transaction it returned, all over the
@@ -47,7 +49,11 @@ public final class TxHistories {
                             && result.state().isDecided()
                             ? new TxRegisterModel.Decide(result.state())
                             : new TxRegisterModel.DecideUnknown();
-                    long returned = register instanceof TxRegisterModel.Decide ? op.completedAt() : Op.NEVER;
+                    // Only a COMMITTED answer proves the decision was logged before the answer. The gateway answers
+                    // ABORTED as soon as the work failed, even when its abort request did not get through: the
+                    // coordinator then aborts at the deadline, after the answer.
+                    long returned = register instanceof TxRegisterModel.Decide(TxReading outcome)
+                            && outcome == TxReading.COMMITTED ? op.completedAt() : Op.NEVER;
                     byTx.computeIfAbsent(txId, k -> new ArrayList<>())
                             .add(new Entry<>(ids[0]++, register, op.invokedAt(), returned));
                     hasWriter.put(txId, true);

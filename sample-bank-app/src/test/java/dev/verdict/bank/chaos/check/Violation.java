@@ -21,8 +21,15 @@ public record Violation(Rule rule, String detail) {
         PARTIAL_TRANSFER,
         /** The ledger holds a transfer no client asked for (or asked for with other accounts or amount). */
         PHANTOM_TRANSFER,
+        /**
+         * The coordinator's decision and the shards disagree: a transaction read ABORTED has ledger rows, or a
+         * transfer whose transaction was read COMMITTED has none.
+         */
+        DECISION_MISMATCH,
         /** A {@code verdict:} GID was still in {@code pg_prepared_xacts} after recovery (termination). */
         PREPARED_LEFT,
+        /** No transfer committed within the recovery bound after the faults stopped. */
+        NO_RECOVERY,
         /** The decisions and status reads of a transaction have no linearization. */
         NOT_LINEARIZABLE,
         /** The linearizability search gave up (step budget): not proven either way. */
