@@ -119,6 +119,31 @@ public final class BankClient {
         }
     }
 
+    /** Every account's balance through the gateway's account listing. */
+    public void balances(int process, int accounts) {
+        History.Pending op = history.invoke(process, new Call.Balances());
+        try {
+            Map<String, Long> balances = new LinkedHashMap<>();
+            for (int offset = 0; offset < accounts; offset += 1000) {
+                Http.Response response = http.get(gateway.resolve("/api/accounts?offset=" + offset + "&limit=1000"),
+                        readTimeout);
+                if (response.status() != 200 || response.json() == null) {
+                    op.fail(describe(response));
+                    return;
+                }
+                for (JsonNode account : response.json().path("accounts")) {
+                    balances.put(Long.toString(account.get("id").asLong()), account.get("balance").asLong());
+                }
+            }
+            op.ok(new Result.Balances(balances));
+        } catch (IOException e) {
+            op.fail(e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            op.fail("interrupted");
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A linearizable status read of {@code txId} at coordinator {@code node}. */
     public TxReading status(int process, String node, URI coordinator, long txId) {
         History.Pending op = history.invoke(process, new Call.Status(txId, node));

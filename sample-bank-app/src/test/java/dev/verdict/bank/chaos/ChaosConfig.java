@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <li>{@code verdict.chaos.duration}: empty for the short run (at least {@code verdict.chaos.faults} faults, every
  * kind), else how much planned fault time to fill, e.g. {@code 30m}, {@code 2h}, {@code PT45M};</li>
  * <li>{@code verdict.chaos.faults}: the least number of faults (default 20);</li>
- * <li>{@code verdict.chaos.clients}: transfer client threads (default 6);</li>
+ * <li>{@code verdict.chaos.clients}: transfer client threads (default 4);</li>
  * <li>{@code verdict.chaos.accounts}, {@code verdict.chaos.initial-balance}: the bank (default 40 of 10000);</li>
  * <li>{@code verdict.chaos.report-dir}: where each run's summary, plot and history go (default
  * {@code target/chaos-runs}).</li>
@@ -33,7 +33,7 @@ public record ChaosConfig(long seed, Duration duration, int minFaults, int clien
                 seed.isEmpty() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(seed),
                 duration.isEmpty() ? null : parseDuration(duration),
                 intProperty("verdict.chaos.faults", 20),
-                intProperty("verdict.chaos.clients", 6),
+                intProperty("verdict.chaos.clients", 4),
                 intProperty("verdict.chaos.accounts", 40),
                 intProperty("verdict.chaos.initial-balance", 10_000),
                 Path.of(System.getProperty("verdict.chaos.report-dir", "target/chaos-runs")));

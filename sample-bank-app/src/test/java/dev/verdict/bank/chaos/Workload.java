@@ -122,6 +122,7 @@ public final class Workload implements AutoCloseable {
         int process = 100;
         while (running.get()) {
             client.audit(process);
+            client.balances(process, cluster.spec().accounts());
             pause(Duration.ofMillis(300));
         }
     }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *
  * <ol>
  * <li>Every audit saw the seeded total ({@link Rule#AUDIT_TOTAL}) and no negative balance
- * ({@link Rule#NEGATIVE_BALANCE}); so do the final balances ({@link Rule#FINAL_TOTAL}).</li>
+ * ({@link Rule#NEGATIVE_BALANCE}), nor did any plain balance read; the final balances sum to the seeded total
+ * ({@link Rule#FINAL_TOTAL}).</li>
  * <li>Every account's final balance is its seeded balance plus the sum of its ledger rows
  * ({@link Rule#LEDGER_MISMATCH}): the ledger explains every balance.</li>
  * <li>Every transfer answered COMMITTED has its two ledger rows, a debit of the amount on {@code from} and a credit
@@ -83,6 +84,16 @@ public final class BankChecker {
                 audits.merge(op.outcome().name(), 1, Integer::sum);
                 if (op.outcome() == Outcome.OK && op.result() instanceof Result.Audit audit) {
                     checkAudit(op, audit, expectedTotal, violations);
+                }
+            } else if (op.call() instanceof Call.Balances) {
+                reads.merge("balances " + op.outcome().name(), 1, Integer::sum);
+                if (op.outcome() == Outcome.OK && op.result() instanceof Result.Balances(Map<String, Long> seen)) {
+                    List<String> negative = seen.entrySet().stream().filter(e -> e.getValue() < 0)
+                            .map(e -> e.getKey() + "=" + e.getValue()).toList();
+                    if (!negative.isEmpty()) {
+                        violations.add(new Violation(Rule.NEGATIVE_BALANCE, String.format(
+                                "balance read #%d at %.3f s saw %s", op.id(), op.completedAt() / 1e9, negative)));
+                    }
                 }
             } else if (op.call() instanceof Call.Status || op.call() instanceof Call.ListRecent) {
                 String kind = op.call() instanceof Call.Status ? "status" : "list";

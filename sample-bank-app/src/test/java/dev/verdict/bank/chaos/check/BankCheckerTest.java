@@ -96,6 +96,13 @@ class BankCheckerTest {
     }
 
     @Test
+    void aNegativeBalanceInAPlainRead() {
+        givenAHealthyRun();
+        add(new Call.Balances(), Outcome.OK, new Result.Balances(Map.of("a", 5L, "b", -1L)));
+        assertThat(check().byRule()).containsEntry(Rule.NEGATIVE_BALANCE, 1);
+    }
+
+    @Test
     void aLostCommit() {
         givenAHealthyRun();
         transfer("t5", "a", "c", 10, Outcome.OK, TxReading.COMMITTED, 5, false);

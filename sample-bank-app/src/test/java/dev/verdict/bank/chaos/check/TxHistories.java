@@ -74,6 +74,8 @@ public final class TxHistories {
                 }
                 case Call.Audit ignored -> {
                 }
+                case Call.Balances ignored -> {
+                }
             }
         }
         byTx.forEach((txId, entries) -> {

@@ -23,4 +23,8 @@ public sealed interface Call {
     /** A global audit through the gateway (one read-only global transaction over every shard). */
     record Audit() implements Call {
     }
+
+    /** A plain read of every account's balance through the gateway (each shard's latest committed values). */
+    record Balances() implements Call {
+    }
 }

@@ -20,6 +20,10 @@ public sealed interface Result {
     record ListRecent(Map<Long, TxReading> states) implements Result {
     }
 
+    /** Balances read outside any global transaction (not a consistent cut: only their signs are checked). */
+    record Balances(Map<String, Long> balances) implements Result {
+    }
+
     /**
      * An audit's answer.
      *
