@@ -135,7 +135,8 @@ public final class BankChecker {
                 .collect(Collectors.groupingBy(LedgerRow::transferId, LinkedHashMap::new, Collectors.toList()));
         groups.forEach((id, rows) -> {
             if (!wellFormed(rows)) {
-                violations.add(new Violation(Rule.PARTIAL_TRANSFER, "transfer " + id + " has ledger rows " + rows));
+                violations.add(new Violation(Rule.PARTIAL_TRANSFER, "transfer " + id + " is in the ledger as " + rows
+                        + ": not one debit and one credit of the same amount"));
             }
         });
         Map<String, Integer> transfers = new TreeMap<>();
@@ -155,9 +156,10 @@ public final class BankChecker {
                 if (rows == null) {
                     violations.add(new Violation(Rule.LOST_COMMIT, "transfer " + id + " " + describe(call, op)
                             + " was answered COMMITTED but is not in the ledger"));
-                } else if (!matches(rows, call)) {
+                } else if (wellFormed(rows) && !matches(rows, call)) {
+                    // (a malformed group was reported above already)
                     violations.add(new Violation(Rule.PARTIAL_TRANSFER, "transfer " + id + " " + describe(call, op)
-                            + " has ledger rows " + rows));
+                            + " has ledger rows " + rows + " that do not match it"));
                 }
             } else if (op.outcome() == Outcome.OK && result != null && result.state() == TxReading.ABORTED) {
                 label = "ABORTED";
@@ -174,9 +176,9 @@ public final class BankChecker {
             } else {
                 if (rows != null) {
                     label = "UNKNOWN, then found committed";
-                    if (!matches(rows, call)) {
+                    if (wellFormed(rows) && !matches(rows, call)) {
                         violations.add(new Violation(Rule.PARTIAL_TRANSFER, "transfer " + id + " "
-                                + describe(call, op) + " has ledger rows " + rows));
+                                + describe(call, op) + " has ledger rows " + rows + " that do not match it"));
                     }
                 } else {
                     label = "UNKNOWN, then found absent";
@@ -287,14 +289,17 @@ public final class BankChecker {
                 op.invokedAt() / 1e9);
     }
 
+    /** The end of the longest linearizable prefix and the operations that could not follow it. */
     private static String explain(List<Entry<TxRegisterModel.Op>> history, Linearizability.Result<TxRegisterModel.Op> result) {
-        StringBuilder text = new StringBuilder("no linearization of ");
-        text.append(history.stream().map(BankChecker::format).collect(Collectors.joining(", ", "[", "]")));
-        text.append("; longest linearizable prefix ")
-                .append(result.longestPrefix().stream().map(BankChecker::format).collect(Collectors.joining(", ", "[", "]")));
-        text.append(", then none of ")
-                .append(result.blocked().stream().map(BankChecker::format).collect(Collectors.joining(", ", "[", "]")));
-        return text.toString();
+        List<Entry<TxRegisterModel.Op>> prefix = result.longestPrefix();
+        List<Entry<TxRegisterModel.Op>> tail = prefix.subList(Math.max(0, prefix.size() - 4), prefix.size());
+        List<Entry<TxRegisterModel.Op>> blocked = result.blocked().subList(0, Math.min(4, result.blocked().size()));
+        return history.size() + " operations have no linearization; the longest linearizable prefix ("
+                + prefix.size() + " operations) ends "
+                + tail.stream().map(BankChecker::format).collect(Collectors.joining(", ", "[", "]"))
+                + ", and none of " + blocked.stream().map(BankChecker::format).collect(Collectors.joining(", ", "[", "]"))
+                + (result.blocked().size() > blocked.size() ? " (and " + (result.blocked().size() - blocked.size()) + " more)" : "")
+                + " can follow it";
     }
 
     private static String format(Entry<TxRegisterModel.Op> e) {
