@@ -87,8 +87,27 @@ function insertSorted(body, row, id) {
 }
 
 // ---- cluster and demo processes
+// Rows are keyed and updated in place, never rebuilt: a button must not be replaced under the pointer.
 
 let processes = [];
+
+// The row of `body` keyed `key` (created with `cells` empty cells on first use), in the given order.
+function keyedRow(body, attribute, key, cells, index) {
+  let row = body.querySelector('tr[data-' + attribute + '="' + key + '"]');
+  if (!row) {
+    row = document.createElement('tr');
+    row.dataset[attribute] = key;
+    for (let i = 0; i < cells; i++) row.append(document.createElement('td'));
+  }
+  if (body.children[index] !== row) body.insertBefore(row, body.children[index] || null);
+  return row;
+}
+
+function setCell(cell, text, className) {
+  const value = String(text);
+  if (cell.textContent !== value) cell.textContent = value;
+  if (className !== undefined && cell.className !== className) cell.className = className;
+}
 
 async function refreshProcesses() {
   const r = await api('GET', '/api/demo/processes');
@@ -98,20 +117,16 @@ async function refreshProcesses() {
   document.body.classList.add('demo');
   processes = r.body;
   const body = $('#shards tbody');
-  body.innerHTML = '';
-  for (const p of processes.filter(p => p.kind === 'agent' || p.kind === 'postgres')
-      .sort((a, b) => a.shard - b.shard || a.kind.localeCompare(b.kind))) {
-    const row = document.createElement('tr');
-    row.dataset.process = p.name;
-    row.innerHTML = '<td></td><td></td><td></td><td class="muted"></td><td></td>';
-    row.children[0].textContent = p.name;
-    row.children[1].textContent = p.state;
-    row.children[1].className = p.state === 'UP' ? 'ok' : 'bad';
-    row.children[2].textContent = p.pid || '';
-    row.children[3].textContent = p.url;
-    row.children[4].append(...controlButtons(p.name));
-    body.append(row);
-  }
+  processes.filter(p => p.kind === 'agent' || p.kind === 'postgres')
+      .sort((a, b) => a.shard - b.shard || a.kind.localeCompare(b.kind))
+      .forEach((p, index) => {
+        const row = keyedRow(body, 'process', p.name, 5, index);
+        setCell(row.children[0], p.name);
+        setCell(row.children[1], p.state, p.state === 'UP' ? 'ok' : 'bad');
+        setCell(row.children[2], p.pid || '');
+        setCell(row.children[3], p.url, 'muted');
+        if (!row.children[4].children.length) row.children[4].append(...controlButtons(p.name));
+      });
 }
 
 async function refreshCluster() {
@@ -122,37 +137,32 @@ async function refreshCluster() {
   const views = nodes.filter(n => n.up).map(n => n.status);
   const leaders = new Set(views.map(v => v.leaderId).filter(Boolean));
   const term = Math.max(0, ...views.map(v => v.term));
-  $('#cluster-summary').textContent = leaders.size === 1
+  setCell($('#cluster-summary'), leaders.size === 1
       ? 'leader ' + [...leaders][0] + ', term ' + term + ', ' + views.length + ' of ' + nodes.length + ' nodes up'
-      : views.length ? 'electing a leader …' : 'no node answers';
+      : views.length ? 'electing a leader …' : 'no node answers');
   const body = $('#nodes tbody');
-  body.innerHTML = '';
-  nodes.forEach((n, i) => {
-    const id = n.up ? n.status.nodeId : (processForUrl(n.url) || {}).nodeId || ('#' + (i + 1));
-    const row = document.createElement('tr');
-    row.dataset.node = id;
+  nodes.forEach((n, index) => {
+    const row = keyedRow(body, 'url', n.url, 8, index);
+    const known = n.up ? n.status.nodeId : (processForUrl(n.url) || {}).nodeId;
+    if (known) row.dataset.node = known;
+    const id = row.dataset.node || '#' + (index + 1);
     const leader = n.up && n.status.leaderId === n.status.nodeId;
-    const cells = [id, n.up ? 'UP' : 'DOWN', n.up ? (leader ? '★ leader' : 'follower') : '',
-      n.up ? n.status.term : '', n.up ? fmt(n.status.commitIndex) : '', n.up ? fmt(n.status.appliedIndex) : ''];
-    for (const c of cells) {
-      const td = document.createElement('td');
-      td.textContent = c;
-      row.append(td);
+    setCell(row.children[0], id);
+    setCell(row.children[1], n.up ? 'UP' : 'DOWN', n.up ? 'ok' : 'bad');
+    setCell(row.children[2], n.up ? (leader ? '★ leader' : 'follower') : '');
+    setCell(row.children[3], n.up ? n.status.term : '');
+    setCell(row.children[4], n.up ? fmt(n.status.commitIndex) : '');
+    setCell(row.children[5], n.up ? fmt(n.status.appliedIndex) : '');
+    if (!row.children[6].children.length) {
+      const link = document.createElement('a');
+      link.href = n.url;
+      link.textContent = n.url;
+      link.target = '_blank';
+      row.children[6].append(link);
     }
-    row.children[1].className = n.up ? 'ok' : 'bad';
-    const consoleCell = document.createElement('td');
-    const link = document.createElement('a');
-    link.href = n.url;
-    link.textContent = n.url;
-    link.target = '_blank';
-    consoleCell.append(link);
-    row.append(consoleCell);
-    const demo = document.createElement('td');
-    demo.className = 'demo-only';
+    row.children[7].className = 'demo-only';
     const process = byNode.get(id);
-    if (process) demo.append(...controlButtons(process.name));
-    row.append(demo);
-    body.append(row);
+    if (process && !row.children[7].children.length) row.children[7].append(...controlButtons(process.name));
   });
 }
 
@@ -174,9 +184,16 @@ function controlButtons(name) {
 }
 
 async function control(name, action, button) {
+  const label = button.textContent;
   button.disabled = true;
   button.textContent = action === 'kill' ? 'killing…' : 'starting…';
-  const r = await api('POST', '/api/demo/processes/' + encodeURIComponent(name) + '/' + action);
+  let r;
+  try {
+    r = await api('POST', '/api/demo/processes/' + encodeURIComponent(name) + '/' + action);
+  } finally {
+    button.disabled = false;
+    button.textContent = label;
+  }
   log((r.ok ? '' : 'FAILED: ') + action + ' ' + name + (r.ok ? '' : ' — ' + (r.body && r.body.detail)));
   await once('processes', refreshProcesses);
   await once('cluster', refreshCluster);

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 public final class DemoLauncher {
 
     private static final String MARKER = ".verdict-demo";
+    private static final String PID_FILE = "launcher.pid";
     private static final PrintStream out = System.out;
     private static final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -47,7 +48,14 @@ public final class DemoLauncher {
             out.println(DemoOptions.USAGE);
             return;
         }
-        Path data = dataDirectory(options.dataRoot());
+        Path data;
+        try {
+            data = dataDirectory(options.dataRoot());
+        } catch (IllegalStateException | UncheckedIOException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         boolean temporary = options.dataRoot() == null;
         LauncherLogging.toFile(data.resolve("logs").resolve("launcher.log"));
         int port = options.gatewayPort();
@@ -103,7 +111,7 @@ public final class DemoLauncher {
         monitor.interrupt();
         String audit = Http.get(topology.gatewayUrl().resolve("/api/audit"), Duration.ofSeconds(30))
                 .map(r -> r.statusCode() + " " + r.body()).orElse("no answer");
-        out.println(time() + "Duration " + options.duration() + " is over. Final audit: " + audit);
+        out.println(time() + "Run time of " + human(options.duration()) + " is over. Final audit: " + audit);
         System.exit(audit.startsWith("200 ") && audit.contains("\"consistent\":true") ? 0 : 1);
     }
 
@@ -135,7 +143,7 @@ public final class DemoLauncher {
         if (options.duration() == null) {
             out.println("Press Ctrl-C to stop everything.");
         } else {
-            out.println("Running unattended: everything stops by itself after " + options.duration() + " (--duration).");
+            out.println("Running unattended: everything stops by itself after " + human(options.duration()) + " (--duration).");
         }
         out.println();
     }
@@ -176,6 +184,15 @@ public final class DemoLauncher {
                 return Files.createTempDirectory("verdict-demo");
             }
             Path dir = root.toAbsolutePath();
+            Path pidFile = dir.resolve(PID_FILE);
+            if (Files.exists(pidFile)) {
+                String recorded = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+                long pid = recorded.matches("\\d{1,18}") ? Long.parseLong(recorded) : -1;
+                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new IllegalStateException("another demo (pid " + pid + ") runs with data in " + dir
+                            + "; stop it first, or choose another --data-dir");
+                }
+            }
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> entries = Files.list(dir)) {
                     List<Path> content = entries.toList();
@@ -187,6 +204,7 @@ public final class DemoLauncher {
             }
             Files.createDirectories(dir.resolve("logs"));
             Files.writeString(dir.resolve(MARKER), "data of a Verdict bank demo run; the next run deletes it\n");
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -201,6 +219,12 @@ public final class DemoLauncher {
                 // a file vanished while walking: walk again
             }
         }
+    }
+
+    private static String human(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 && seconds > 0 ? seconds / 60 + " min" : duration.toMillis() % 1000 == 0
+                ? seconds + " s" : duration.toMillis() + " ms";
     }
 
     private static String time() {

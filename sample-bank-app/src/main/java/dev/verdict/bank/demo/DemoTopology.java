@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -164,10 +165,10 @@ public final class DemoTopology implements AutoCloseable {
         try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Void>> databaseStarts = databases.stream()
                     .map(db -> CompletableFuture.runAsync(db::start, starts)).toList();
-            coordinators.forEach(ManagedProcess::start);
-            gateway.start();
+            coordinators.forEach(this::startUnlessClosed);
+            startUnlessClosed(gateway);
             join(databaseStarts);
-            agents.forEach(ManagedProcess::start); // their Flyway migration needs the database
+            agents.forEach(this::startUnlessClosed); // their Flyway migration needs the database
             List<CompletableFuture<Void>> healthy = jvms().map(p -> CompletableFuture.runAsync(
                     () -> p.awaitHealthy(Duration.between(Instant.now(), deadline)), starts)).toList();
             join(healthy);
@@ -176,10 +177,18 @@ public final class DemoTopology implements AutoCloseable {
         awaitConsistentAudit(Duration.between(Instant.now(), deadline));
     }
 
+    /** A Ctrl-C during start closes the topology concurrently: nothing may be started after that. */
+    private void startUnlessClosed(ManagedProcess process) {
+        if (closed.get()) {
+            throw new IllegalStateException("the topology was closed while starting");
+        }
+        process.start();
+    }
+
     private static void join(List<CompletableFuture<Void>> futures) {
         try {
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ final class LauncherLogging {
         encoder.setContext(context);
         encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n");
         encoder.start();
-        FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new FileAppender<>();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
         appender.setContext(context);
         appender.setFile(file.toString());
         appender.setEncoder(encoder);

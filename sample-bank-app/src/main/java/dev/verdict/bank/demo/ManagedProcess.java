@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ManagedProcess implements Controllable {
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final String name;
     private final String kind;
@@ -37,6 +38,8 @@ public final class ManagedProcess implements Controllable {
     private Process watchdog;
     private boolean stoppedOnPurpose;
     private int starts;
+    private boolean healthySinceStart;
+    private int failedProbes;
 
     ManagedProcess(String name, String kind, List<String> command, Path workingDirectory, Path logFile, URI url,
             String nodeId, Integer shard) {
@@ -98,6 +101,8 @@ public final class ManagedProcess implements Controllable {
         }
         starts++;
         stoppedOnPurpose = false;
+        healthySinceStart = false;
+        failedProbes = 0;
         watchdog = Watchdog.guard(process.pid(), "KILL").orElse(null);
     }
 
@@ -187,9 +192,29 @@ public final class ManagedProcess implements Controllable {
             }
         }
         if (state == null) {
-            state = Http.ok(healthUrl, HEALTH_TIMEOUT) ? ProcessInfo.State.UP : ProcessInfo.State.STARTING;
+            state = probe();
         }
         return new ProcessInfo(name, kind, state, pid, url.toString(), nodeId, shard, startCount);
+    }
+
+    /**
+     * A running process is STARTING until its health endpoint first answers UP, then UP; UNHEALTHY after two
+     * failed probes in a row (one slow answer on a busy machine is not news), e.g. an agent whose database is down.
+     */
+    private ProcessInfo.State probe() {
+        boolean healthy = Http.ok(healthUrl, PROBE_TIMEOUT);
+        synchronized (this) {
+            if (healthy) {
+                healthySinceStart = true;
+                failedProbes = 0;
+                return ProcessInfo.State.UP;
+            }
+            failedProbes++;
+            if (!healthySinceStart) {
+                return ProcessInfo.State.STARTING;
+            }
+            return failedProbes >= 2 ? ProcessInfo.State.UNHEALTHY : ProcessInfo.State.UP;
+        }
     }
 
     /** The last {@code lines} lines of its log. */

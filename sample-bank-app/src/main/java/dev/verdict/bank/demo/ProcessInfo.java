@@ -5,7 +5,8 @@ package dev.verdict.bank.demo;
  *
  * @param name   e.g. {@code coordinator-n1}, {@code agent-0}, {@code postgres-0}, {@code gateway}
  * @param kind   {@code coordinator}, {@code agent}, {@code postgres} or {@code gateway}
- * @param state  UP, STARTING (running, not healthy yet), STOPPED (killed or stopped on purpose), EXITED (died)
+ * @param state  UP; STARTING (running, not healthy yet); UNHEALTHY (running, its health check fails, e.g. an agent
+ *               whose database is down); STOPPED (killed or stopped on purpose); EXITED (ended by itself)
  * @param pid    the operating-system process id while it runs
  * @param url    its HTTP base URL (a JDBC URL for PostgreSQL)
  * @param nodeId the Raft node id of a coordinator
@@ -15,5 +16,5 @@ package dev.verdict.bank.demo;
 public record ProcessInfo(String name, String kind, State state, Long pid, String url, String nodeId, Integer shard,
         int starts) {
 
-    public enum State { UP, STARTING, STOPPED, EXITED }
+    public enum State { UP, STARTING, UNHEALTHY, STOPPED, EXITED }
 }

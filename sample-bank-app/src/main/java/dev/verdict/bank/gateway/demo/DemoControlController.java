@@ -1,13 +1,16 @@
 package dev.verdict.bank.gateway.demo;
 
 import dev.verdict.bank.BankProperties;
+import dev.verdict.bank.gateway.ShardFailure;
 import dev.verdict.bank.problem.BankError;
 import dev.verdict.bank.problem.BankException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -61,15 +64,15 @@ class DemoControlController {
                     "this gateway was not started by the demo launcher (bank.demo.control-url is not set)");
         }
         try {
-            return http.method(org.springframework.http.HttpMethod.valueOf(method))
+            return http.method(HttpMethod.valueOf(method))
                     .uri(controlUrl.resolve(path))
                     .exchange((request, response) -> ResponseEntity.status(response.getStatusCode())
                             .contentType(response.getHeaders().getContentType() == null
                                     ? MediaType.APPLICATION_JSON : response.getHeaders().getContentType())
-                            .body(new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+                            .body(new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8)));
         } catch (ResourceAccessException e) {
             throw new BankException(BankError.DEMO_CONTROL_UNAVAILABLE,
-                    "the demo launcher at " + controlUrl + " does not answer: " + e.getMostSpecificCause().getMessage());
+                    "the demo launcher at " + controlUrl + " does not answer: " + ShardFailure.describe(e.getMostSpecificCause()));
         }
     }
 }
