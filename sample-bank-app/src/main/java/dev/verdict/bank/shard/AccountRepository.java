@@ -31,6 +31,7 @@ public interface AccountRepository extends Repository<Account, Long> {
     @Query("""
             INSERT INTO accounts (id, balance)
             SELECT g, :balance FROM generate_series(1, :accounts) AS g WHERE g % :shardCount = :shardIndex
+              AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = g)
             ON CONFLICT (id) DO NOTHING""")
     int seed(@Param("accounts") long accounts, @Param("shardCount") int shardCount,
             @Param("shardIndex") int shardIndex, @Param("balance") long balance);

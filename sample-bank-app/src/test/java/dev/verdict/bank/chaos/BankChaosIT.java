@@ -21,13 +21,13 @@ class BankChaosIT {
         ChaosConfig config = ChaosConfig.fromSystemProperties();
         BankChaosRun.Outcome outcome = BankChaosRun.run(config);
 
-        assertThat(outcome.faults()).hasSizeGreaterThanOrEqualTo(config.minFaults());
-        assertThat(outcome.faults().stream().map(FaultWindow::kind).collect(Collectors.toSet()))
-                .isEqualTo(EnumSet.allOf(FaultKind.class));
         assertThat(outcome.report().violations())
                 .as("violations of seed %d (report in %s):%n%s", config.seed(), outcome.reportDirectory(),
                         outcome.summary().markdown())
                 .isEmpty();
+        assertThat(outcome.faults()).hasSizeGreaterThanOrEqualTo(config.minFaults());
+        assertThat(outcome.faults().stream().map(FaultWindow::kind).collect(Collectors.toSet()))
+                .isEqualTo(EnumSet.allOf(FaultKind.class));
         assertThat(outcome.report().stats().transfers().getOrDefault("COMMITTED", 0)).isPositive();
     }
 }

@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  * <li>The seed and the schedule are printed first.</li>
- * <li>After the last fault is healed, some transfer must commit within {@link #RECOVERY_BOUND}
- * ({@link Violation.Rule#NO_RECOVERY}); the clients run {@link #SETTLE} more, then stop.</li>
+ * <li>After every fault the whole cluster must be healthy again within {@link #RECOVERY_TIMEOUT}, else the nemesis
+ * stops there ({@link Violation.Rule#NO_RECOVERY}). After the last fault is healed, some transfer must commit
+ * within {@link #RECOVERY_BOUND} (also {@link Violation.Rule#NO_RECOVERY}); the clients run {@link #SETTLE} more,
+ * then stop.</li>
  * <li>{@code pg_prepared_xacts} is read {@link #PREPARED_DEADLINE} after the last fault ended (and no sooner than
  * {@link #AFTER_CLIENTS} after the last client call ended).</li>
  * <li>The coordinator's decision of every transaction whose outcome is unknown, and of a sample of the others, is
@@ -61,6 +63,8 @@ public final class BankChaosRun {
     private static final Logger log = LoggerFactory.getLogger(BankChaosRun.class);
 
     static final Duration RECOVERY_BOUND = Duration.ofMinutes(3);
+    /** How long the nemesis waits for every process to be healthy again after a fault. */
+    static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(4);
     static final Duration SETTLE = Duration.ofSeconds(10);
     static final Duration PREPARED_DEADLINE = Duration.ofSeconds(30);
     static final Duration AFTER_CLIENTS = Duration.ofSeconds(10);
@@ -113,7 +117,7 @@ public final class BankChaosRun {
         try (ChaosCluster cluster = ChaosCluster.start(clusterSpec)) {
             History history = History.start();
             BankClient client = new BankClient(history, cluster.gatewayUrl(), Duration.ofMinutes(2), Duration.ofSeconds(15));
-            Nemesis nemesis = new Nemesis(cluster, history::now, Duration.ofMinutes(4));
+            Nemesis nemesis = new Nemesis(cluster, history::now, RECOVERY_TIMEOUT);
             List<Violation> found = new ArrayList<>();
             List<FaultWindow> faults;
             long lastFaultEnd;
@@ -121,6 +125,8 @@ public final class BankChaosRun {
                 workload.start();
                 awaitCommit(workload, 0, RECOVERY_BOUND, "before the first fault");
                 faults = nemesis.run(schedule);
+                nemesis.unrecovered().forEach(why -> found.add(new Violation(Violation.Rule.NO_RECOVERY,
+                        "the cluster did not recover within " + RECOVERY_TIMEOUT + " " + why)));
                 nemesis.healAll();
                 lastFaultEnd = history.now();
                 long healedNanos = System.nanoTime();
@@ -146,6 +152,7 @@ public final class BankChaosRun {
             List<String> notes = new ArrayList<>(nemesis.notes());
             notes.add(String.format("prepared transactions read %.1f s after the last fault ended",
                     (checkAt - lastFaultEnd) / 1e9));
+            notes.add(networkStats(cluster));
             String title = (config.longRun() ? "Long" : "Short") + " chaos run of the bank, seed " + config.seed();
             RunSummary summary = new RunSummary(title, config.seed(), startedAt,
                     Duration.ofNanos(System.nanoTime() - wallStart),
@@ -271,6 +278,24 @@ public final class BankChaosRun {
             }
         }
         log.info("read the final decision of {} transactions ({} with an unknown outcome)", toRead.size(), unknown.size());
+    }
+
+    /** What the 18 proxies carried: connections, resets (cuts and duplication starts) and duplicated bytes. */
+    private static String networkStats(ChaosCluster cluster) {
+        long connections = 0;
+        long resets = 0;
+        long bytes = 0;
+        long duplicated = 0;
+        for (var link : cluster.network().links()) {
+            var stats = link.proxy().stats();
+            connections += stats.connections();
+            resets += stats.resets();
+            bytes += stats.bytesUp() + stats.bytesDown();
+            duplicated += stats.bytesDuplicated();
+        }
+        return String.format("the %d link proxies carried %d connections and %.1f MB, reset %d connections, "
+                + "and duplicated %.1f kB of requests", cluster.network().links().size(), connections, bytes / 1e6,
+                resets, duplicated / 1e3);
     }
 
     private static void copyLogs(Path from, Path to) {

