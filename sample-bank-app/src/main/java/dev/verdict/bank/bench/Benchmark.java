@@ -123,6 +123,8 @@ public final class Benchmark {
                 // agents' pools, the JDBC modes' connections (one per client) and the checks
                 .maxConnections(Math.max(100, 2 * clientsNeeded + 40))
                 .dataDirectory(options.dataDirectory())
+                // seven JVMs and two initdb on a busy 2-core machine can take minutes
+                .startTimeout(Duration.ofMinutes(10))
                 .build();
     }
 
