@@ -11,7 +11,8 @@ import java.util.List;
 record BenchOptions(List<String> modes, List<Integer> clients, Duration duration, Duration warmup, int accounts,
         long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
-        Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax) {
+        Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
+        Duration warmupAll) {
 
     /** Full JIT, a fixed small heap, the serial collector (no GC threads fighting for 2 cores). */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
@@ -29,6 +30,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --clients=1,8,32           concurrent clients, one measurement per value
               --duration=10s             measured time of each (mode, clients)
               --warmup=3s                unmeasured run before each measurement
+              --warmup-all=30s           before any mode: verdict transfers (and gateway ones if that mode runs) at
+                                         8 clients, unmeasured, so the child JVMs' JIT has compiled the hot paths
               --accounts=100 --initial-balance=10000 --max-amount=100
               --jvm-options="-Xms256m -Xmx512m -XX:+UseSerialGC"   of every child JVM (space separated)
               --jfr=<dir>                record JFR (settings=profile) on the coordinators and agents during the
@@ -79,7 +82,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.longValue("seed", System.nanoTime()),
                 line.longValue("transfers", 0),
                 electionTimeout(line, 0),
-                electionTimeout(line, 1));
+                electionTimeout(line, 1),
+                line.duration("warmup-all", Duration.ofSeconds(30)));
         line.rejectUnknown();
         return options;
     }
