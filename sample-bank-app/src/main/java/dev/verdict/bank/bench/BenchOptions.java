@@ -11,10 +11,16 @@ import java.util.List;
 record BenchOptions(List<String> modes, List<Integer> clients, Duration duration, Duration warmup, int accounts,
         long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
-        Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax) {
+        Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
+        Duration warmupAll) {
 
-    /** Full JIT, a fixed small heap, the serial collector (no GC threads fighting for 2 cores). */
-    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
+    /**
+     * A fixed small heap, the serial collector (no GC threads fighting for 2 cores) and the client JIT only: with
+     * C2, seven JVMs at a few hundred requests per second keep their compiler threads the top CPU consumers for
+     * minutes on 2 cores (docs/benchmarks.md, run 5), so a run of a few minutes would measure the JIT.
+     */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
 
     static final String USAGE = """
             bench: the bank workload in several modes on the same two durable PostgreSQL shards, 3 coordinator
@@ -29,8 +35,11 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --clients=1,8,32           concurrent clients, one measurement per value
               --duration=10s             measured time of each (mode, clients)
               --warmup=3s                unmeasured run before each measurement
+              --warmup-all=30s           before any mode: verdict transfers (and gateway ones if that mode runs) at
+                                         8 clients, unmeasured, so the child JVMs' JIT has compiled the hot paths
               --accounts=100 --initial-balance=10000 --max-amount=100
-              --jvm-options="-Xms256m -Xmx512m -XX:+UseSerialGC"   of every child JVM (space separated)
+              --jvm-options="-Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                                         of every child JVM (space separated); C1 only: see docs/benchmarks.md
               --jfr=<dir>                record JFR (settings=profile) on the coordinators and agents during the
                                          verdict mode (jcmd JFR.start / JFR.stop); files go to <dir>
               --report=<file>            also write the results as markdown
@@ -79,7 +88,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.longValue("seed", System.nanoTime()),
                 line.longValue("transfers", 0),
                 electionTimeout(line, 0),
-                electionTimeout(line, 1));
+                electionTimeout(line, 1),
+                line.duration("warmup-all", Duration.ofSeconds(30)));
         line.rejectUnknown();
         return options;
     }

@@ -123,6 +123,8 @@ public final class Benchmark {
                 // agents' pools, the JDBC modes' connections (one per client) and the checks
                 .maxConnections(Math.max(100, 2 * clientsNeeded + 40))
                 .dataDirectory(options.dataDirectory())
+                // seven JVMs and two initdb on a busy 2-core machine can take minutes
+                .startTimeout(Duration.ofMinutes(10))
                 .build();
     }
 
@@ -165,6 +167,7 @@ public final class Benchmark {
         groups.put("postgres", () -> bank.databases().stream().map(ShardDatabase::postmasterPid)
                 .filter(java.util.OptionalLong::isPresent).map(java.util.OptionalLong::getAsLong).toList());
         cpu = new CpuMeter(groups);
+        warmUpAll(bank, workload, shardClients);
         for (String mode : options.modes()) {
             if (mode.equals(Modes.FAILOVER)) {
                 continue;
@@ -215,6 +218,33 @@ public final class Benchmark {
         }
         return new Result(List.copyOf(runs), List.copyOf(failovers), List.copyOf(violations), audit, report,
                 List.copyOf(jfrFiles));
+    }
+
+    /**
+     * Verdict transfers (and gateway ones, when that mode runs), unmeasured, before anything is measured: the child
+     * JVMs start cold, and at a few transfers per second their JIT compiles the hot paths for minutes, on the same
+     * two cores the measurement needs.
+     */
+    private void warmUpAll(DemoTopology bank, TransferWorkload workload, List<ShardClient> shardClients) throws Exception {
+        Duration total = options.warmupAll();
+        if (total.isZero() || total.isNegative() || options.modes().stream().noneMatch(m -> m.startsWith("verdict")
+                || m.equals(Modes.RAFT_WRITE) || m.equals(Modes.FAILOVER))) {
+            return;
+        }
+        boolean gateway = options.modes().contains(Modes.VERDICT_GATEWAY);
+        Duration part = gateway ? total.dividedBy(2) : total;
+        GlobalTransactions client = client(bank);
+        LoadResult direct = LoadRunner.run(LoadRunner.Settings.closedLoop(8, Duration.ZERO, part, options.seed() - 1),
+                workload::next, new VerdictTransfers(client, shardClients, options.transferTimeout(), (txId, at) -> { }));
+        long done = direct.committed();
+        if (gateway) {
+            try (GatewayClient through = new GatewayClient(bank.gatewayUrl(), Duration.ofSeconds(2),
+                    options.transferTimeout().plusSeconds(5))) {
+                done += LoadRunner.run(LoadRunner.Settings.closedLoop(8, Duration.ZERO, part, options.seed() - 2),
+                        workload::next, through).committed();
+            }
+        }
+        out.printf("bench: JIT warm-up: %d verdict transfers in %s%n", done, total);
     }
 
     private void measure(DemoTopology bank, String mode, int clients, List<ShardDb> shards, TransferWorkload workload,

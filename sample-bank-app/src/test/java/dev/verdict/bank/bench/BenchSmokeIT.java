@@ -47,7 +47,8 @@ class BenchSmokeIT {
         // every benchmark mode, a few transfers each, on the same processes
         BenchOptions options = BenchOptions.parse("--modes=local,raw-2pc,raft-write,verdict,verdict-gateway,failover",
                 "--clients=1,3", "--transfers=6", "--duration=60s", "--warmup=0s", "--failover-rounds=1",
-                "--failover-clients=4", "--failover-rate=20", "--failover-before=1s", "--failover-after=3s", "--seed=42");
+                "--failover-clients=4", "--failover-rate=20", "--failover-before=1s", "--failover-after=3s", "--warmup-all=0s",
+                "--seed=42");
         ByteArrayOutputStream benchOut = new ByteArrayOutputStream();
         Benchmark.Result bench = Benchmark.run(options, new PrintStream(benchOut, true, StandardCharsets.UTF_8), bank);
         String printed = benchOut.toString(StandardCharsets.UTF_8);
