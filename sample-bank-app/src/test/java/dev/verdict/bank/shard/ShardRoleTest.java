@@ -7,6 +7,12 @@ import dev.verdict.bank.BankApplication;
 import dev.verdict.bank.demo.FreePorts;
 import dev.verdict.bank.demo.ShardDatabase;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -85,6 +91,35 @@ class ShardRoleTest {
             assertThat(range).extracting(a -> a.get("id")).containsExactly(2, 4, 6);
             assertThat(http.get().uri("/shard/audit").retrieve().body(MAP))
                     .containsEntry("code", "VALIDATION_FAILED");
+        }
+    }
+
+    /**
+     * Regression (found by the 30-minute chaos run): an agent killed while one of its branches was prepared must
+     * start again, because only the started agent can resolve that branch. Seeding used to wait on the prepared
+     * branch's row lock forever.
+     */
+    @Test
+    void startsWhileOneOfItsBranchesIsPrepared() throws Exception {
+        try (ConfigurableApplicationContext ignored = shard(0)) {
+            // seeded on a first start, as in the chaos run
+        }
+        String gid = "verdict:test-prepared-at-restart";
+        try (Connection branch = database.dataSource().getConnection()) {
+            branch.setAutoCommit(false);
+            try (Statement sql = branch.createStatement()) {
+                sql.executeUpdate("UPDATE accounts SET balance = balance - 1 WHERE id = 4");
+                sql.execute("PREPARE TRANSACTION '" + gid + "'");
+            }
+        }
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        Future<ConfigurableApplicationContext> restart = starter.submit(() -> shard(0));
+        try {
+            assertThat(restart.get(60, TimeUnit.SECONDS).isActive()).isTrue();
+        } finally {
+            new JdbcTemplate(database.dataSource()).execute("ROLLBACK PREPARED '" + gid + "'");
+            restart.get(60, TimeUnit.SECONDS).close();
+            starter.shutdownNow();
         }
     }
 
