@@ -97,7 +97,7 @@ final class PrepareVoter {
                 return PrepareResponse.no("PostgreSQL rolled the branch back instead of preparing it");
             }
             registry.end(branch, EndedTransactions.Ending.PREPARED);
-            log.info("prepared {}: YES", branch.gid());
+            log.debug("prepared {}: YES", branch.gid());
             return PrepareResponse.yes();
         } catch (SQLException e) {
             // possibly prepared after all (lost reply): the NO makes the decision ABORT, whose ROLLBACK PREPARED

@@ -89,7 +89,7 @@ public final class TwoPhaseParticipant {
         try {
             if (prepared.commit(gid)) {
                 ended.record(txId, EndedTransactions.Ending.COMMITTED);
-                log.info("committed {} (decision index {})", gid, decisionIndex);
+                log.debug("committed {} (decision index {})", gid, decisionIndex);
                 return response(txId, BranchOutcome.COMMITTED);
             }
         } catch (SQLException e) {
@@ -139,7 +139,7 @@ public final class TwoPhaseParticipant {
         ended.record(txId, EndedTransactions.Ending.ABORTED);
         try {
             if (prepared.rollback(gid)) {
-                log.info("rolled back {} (decision index {})", gid, decisionIndex);
+                log.debug("rolled back {} (decision index {})", gid, decisionIndex);
                 return response(txId, BranchOutcome.ROLLED_BACK);
             }
         } catch (SQLException e) {
@@ -160,7 +160,7 @@ public final class TwoPhaseParticipant {
                 case BranchPhase.Active active -> {
                     BranchConnections.rollbackAndRelease(active.connection());
                     registry.end(branch, EndedTransactions.Ending.ABORTED);
-                    log.info("rolled back open branch {}", branch.gid());
+                    log.debug("rolled back open branch {}", branch.gid());
                     yield Optional.of(BranchOutcome.ROLLED_BACK);
                 }
                 case BranchPhase.Failed failed -> {
