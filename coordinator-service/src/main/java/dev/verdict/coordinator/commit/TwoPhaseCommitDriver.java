@@ -5,6 +5,7 @@ import dev.verdict.coordinator.log.LogListener;
 import dev.verdict.coordinator.txn.BranchRef;
 import dev.verdict.coordinator.txn.Outcome;
 import dev.verdict.coordinator.txn.ParticipantView;
+import dev.verdict.coordinator.txn.TransactionTable;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TwoPhaseCommitDriver.class);
+    /** Transactions forgotten by one log entry at most. */
+    private static final int FORGET_BATCH = 1_000;
 
     private final DecisionLog decisionLog;
     private final ParticipantGateway participants;
@@ -156,15 +159,10 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
         }
         long now = scheduler.nowMillis();
         long forgetDecidedBefore = now - settings.forgetAfterMillis();
-        List<TransactionView> undone = decisionLog.replica().read(t -> t.scan(
-                v -> !v.isFinished() || v.decidedAtMillis() < forgetDecidedBefore));
-        List<Long> forgettable = new ArrayList<>();
+        List<TransactionView> undone = decisionLog.replica().read(TransactionTable::unfinished);
+        List<Long> forgettable = decisionLog.replica().read(t -> t.forgettable(forgetDecidedBefore, FORGET_BATCH));
         Set<Long> active = new HashSet<>();
         for (TransactionView tx : undone) {
-            if (tx.isFinished()) {
-                forgettable.add(tx.txId());
-                continue;
-            }
             switch (tx.state()) {
                 case ACTIVE -> {
                     active.add(tx.txId());
@@ -379,8 +377,7 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
         }
         forgetting = true;
         long forgetEpoch = epoch;
-        List<Long> batch = List.copyOf(forgettable.subList(0, Math.min(forgettable.size(), 1_000)));
-        decisionLog.propose(new TxCommand.Forget(batch)).whenCompleteAsync((result, failure) -> {
+        decisionLog.propose(new TxCommand.Forget(List.copyOf(forgettable))).whenCompleteAsync((result, failure) -> {
             if (forgetEpoch == epoch) {
                 forgetting = false;
             }

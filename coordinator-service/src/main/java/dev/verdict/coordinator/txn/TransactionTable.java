@@ -12,12 +12,16 @@ import dev.verdict.coordinator.txn.TxResult.Refused;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.SequencedMap;
 import java.util.TreeMap;
-import java.util.function.Predicate;
+import java.util.TreeSet;
 
 /**
  * The transaction table: a deterministic state machine replicated through the decision log.
@@ -35,6 +39,15 @@ public final class TransactionTable {
     /** Transaction ids ordered, so scans, listings and snapshots come out alike on every replica. */
     private final NavigableMap<Long, Transaction> transactions = new TreeMap<>();
     private final Map<String, Long> txIdByIdempotencyKey = new HashMap<>();
+    /*
+     * Two indexes derived from the transactions (rebuilt from a snapshot, never written to it), so that the leader's
+     * periodic sweep costs what is left to do rather than the size of the table, which keeps every decision for
+     * forget-after (10 minutes by default) after its last acknowledgement.
+     */
+    /** Ids of transactions not finished: undecided, or decided with a participant yet to acknowledge phase 2. */
+    private final NavigableSet<Long> unfinished = new TreeSet<>();
+    /** Finished transactions in the order they finished, with the time of their decision. */
+    private final SequencedMap<Long, Long> decidedAtOfFinished = new LinkedHashMap<>();
     private long lastTxId;
     private long appliedIndex;
 
@@ -68,6 +81,7 @@ public final class TransactionTable {
         }
         Transaction tx = new Transaction(++lastTxId, now, begin.timeoutMs(), begin.idempotencyKey());
         transactions.put(tx.txId, tx);
+        unfinished.add(tx.txId);
         if (tx.idempotencyKey != null) {
             txIdByIdempotencyKey.put(tx.idempotencyKey, tx.txId);
         }
@@ -136,6 +150,7 @@ public final class TransactionTable {
             // A read-only branch has already ended on its participant: there is nothing to deliver.
             branch.acknowledged = branch.vote == Vote.READ_ONLY;
         });
+        noteIfFinished(tx);
         return new Applied(tx.view());
     }
 
@@ -149,6 +164,7 @@ public final class TransactionTable {
             Transaction.Branch branch = tx.branches.get(ref.participantId());
             if (branch != null && !branch.acknowledged) {
                 branch.acknowledged = true;
+                noteIfFinished(tx);
                 if (!changed.contains(ref.txId())) {
                     changed.add(ref.txId());
                 }
@@ -157,12 +173,19 @@ public final class TransactionTable {
         return new BatchApplied(changed);
     }
 
+    private void noteIfFinished(Transaction tx) {
+        if (tx.isFinished() && unfinished.remove(tx.txId)) {
+            decidedAtOfFinished.put(tx.txId, tx.decidedAtMillis);
+        }
+    }
+
     private TxResult forget(Forget forget) {
         List<Long> forgotten = new ArrayList<>();
         for (long txId : forget.txIds()) {
             Transaction tx = transactions.get(txId);
             if (tx != null && tx.isFinished()) {
                 transactions.remove(txId);
+                decidedAtOfFinished.remove(txId);
                 if (tx.idempotencyKey != null) {
                     txIdByIdempotencyKey.remove(tx.idempotencyKey);
                 }
@@ -185,16 +208,29 @@ public final class TransactionTable {
         };
     }
 
-    /** Transactions matching {@code filter}, in id order: the driver's scans for work left to do. */
-    public List<TransactionView> scan(Predicate<TransactionView> filter) {
-        List<TransactionView> matching = new ArrayList<>();
-        for (Transaction tx : transactions.values()) {
-            TransactionView view = tx.view();
-            if (filter.test(view)) {
-                matching.add(view);
-            }
+    /** Transactions with work left (undecided, or phase 2 unacknowledged), in id order: the leader's sweep. */
+    public List<TransactionView> unfinished() {
+        List<TransactionView> views = new ArrayList<>(unfinished.size());
+        for (long txId : unfinished) {
+            views.add(transactions.get(txId).view());
         }
-        return matching;
+        return views;
+    }
+
+    /**
+     * Up to {@code limit} finished transactions decided before {@code decidedBeforeMillis}, taken in the order they
+     * finished. The walk stops at the first one decided later, so one whose phase 2 took longer may be offered a
+     * little after its time: forgetting later is always safe (rule 4 asks only that it is finished).
+     */
+    public List<Long> forgettable(long decidedBeforeMillis, int limit) {
+        List<Long> ids = new ArrayList<>();
+        for (Map.Entry<Long, Long> finished : decidedAtOfFinished.entrySet()) {
+            if (ids.size() >= limit || finished.getValue() >= decidedBeforeMillis) {
+                break;
+            }
+            ids.add(finished.getKey());
+        }
+        return ids;
     }
 
     public int size() {
@@ -225,6 +261,13 @@ public final class TransactionTable {
                 table.txIdByIdempotencyKey.put(tx.idempotencyKey, tx.txId);
             }
         });
+        table.transactions.values().stream()
+                .filter(tx -> !tx.isFinished())
+                .forEach(tx -> table.unfinished.add(tx.txId));
+        table.transactions.values().stream()
+                .filter(Transaction::isFinished)
+                .sorted(Comparator.comparingLong((Transaction tx) -> tx.decidedAtMillis).thenComparingLong(tx -> tx.txId))
+                .forEach(tx -> table.decidedAtOfFinished.put(tx.txId, tx.decidedAtMillis));
         return table;
     }
 }

@@ -13,6 +13,7 @@ import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -698,8 +700,25 @@ class TransactionTableProperties {
                 TransactionView expected = after.get(id);
                 check(got.equals(expected == null ? List.of() : List.of(expected)), "query", "Get(" + id + ")");
             }
+            // The sweep's indexes: exactly the unfinished transactions in id order; only finished ones to forget,
+            // all of them once the cutoff is past every decision (here and after a snapshot round trip).
+            List<TransactionView> unfinished = after.values().stream().filter(v -> !v.isFinished())
+                    .sorted(Comparator.comparingLong(TransactionView::txId)).toList();
+            Set<Long> finished = after.values().stream().filter(TransactionView::isFinished)
+                    .map(TransactionView::txId).collect(Collectors.toSet());
+            check(table.unfinished().equals(unfinished), "sweep", "unfinished() " + table.unfinished());
+            check(new HashSet<>(table.forgettable(Long.MAX_VALUE, Integer.MAX_VALUE)).equals(finished)
+                    && table.forgettable(Long.MAX_VALUE, 1).size() == Math.min(1, finished.size()), "sweep",
+                    "forgettable() " + table.forgettable(Long.MAX_VALUE, Integer.MAX_VALUE) + ", finished " + finished);
+            long cutoff = now - 50;
+            check(table.forgettable(cutoff, Integer.MAX_VALUE).stream()
+                    .allMatch(id -> finished.contains(id) && after.get(id).decidedAtMillis() < cutoff), "sweep",
+                    "forgettable(" + cutoff + ") offered a transaction decided later, or unfinished");
             byte[] snapshot = table.toSnapshot();
             TransactionTable copy = TransactionTable.fromSnapshot(snapshot);
+            check(copy.unfinished().equals(unfinished)
+                    && new HashSet<>(copy.forgettable(Long.MAX_VALUE, Integer.MAX_VALUE)).equals(finished),
+                    "sweep", "indexes differ after a snapshot round trip");
             check(views(copy).equals(after) && Arrays.equals(copy.toSnapshot(), snapshot)
                     && copy.lastTxId() == table.lastTxId() && copy.appliedIndex() == table.appliedIndex(),
                     "snapshot", "snapshot round trip differs");

@@ -514,12 +514,12 @@ class TransactionTableTest {
     }
 
     @Test
-    void scanFiltersInIdOrder() {
+    void unfinishedListsTransactionsWithWorkLeftInIdOrder() {
         long one = beginWithAB();
         long two = begin();
         long three = beginWithAB();
         applied(abort(two, null));
-        assertThat(table.scan(v -> !v.isDecided())).extracting(TransactionView::txId).containsExactly(one, three);
+        assertThat(table.unfinished()).extracting(TransactionView::txId).containsExactly(one, three);
     }
 
     @Test
