@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.web.client.HttpServerErrorException;
 
 /**
  * A real 3-node coordinator (Raft, REST, driver) with two HTTP stub participants; the leader is killed at each
@@ -164,15 +165,21 @@ class LeaderFailoverIT {
         return txId;
     }
 
+    /**
+     * Polls a surviving node. While the survivors elect a leader (a new leader may also step down and the election
+     * repeat when the machine is slow), a status read can answer 503 NO_QUORUM, which tells the client to ask again.
+     */
     private void awaitAllAcknowledged(long txId, TxState expected) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            TransactionStatus status = cluster.running().getFirst().api().status(txId);
-            assertThat(status.state()).isEqualTo(expected);
-            assertThat(status.decisionIndex()).isNotNull();
-            assertThat(status.participants()).extracting(ParticipantStatus::participantId)
-                    .containsExactly("p1", "p2");
-            assertThat(status.participants()).allMatch(ParticipantStatus::acknowledged);
-        });
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(HttpServerErrorException.ServiceUnavailable.class)
+                .untilAsserted(() -> {
+                    TransactionStatus status = cluster.running().getFirst().api().status(txId);
+                    assertThat(status.state()).isEqualTo(expected);
+                    assertThat(status.decisionIndex()).isNotNull();
+                    assertThat(status.participants()).extracting(ParticipantStatus::participantId)
+                            .containsExactly("p1", "p2");
+                    assertThat(status.participants()).allMatch(ParticipantStatus::acknowledged);
+                });
     }
 
     /** Both participants heard the same decision, and nobody heard the other one. */
