@@ -48,14 +48,23 @@ public final class InDoubtRecovery {
         this.twoPhase = twoPhase;
     }
 
+    /** One round: this participant's prepared branches now, each resolved as far as the coordinator allows. */
     public Round recover() {
-        List<PreparedTransactions.Prepared> inDoubt;
+        return resolve(inDoubt());
+    }
+
+    /** This participant's prepared branches in {@code pg_prepared_xacts}; none when the database cannot be read. */
+    public List<PreparedTransactions.Prepared> inDoubt() {
         try {
-            inDoubt = prepared.list(identity.clusterId(), identity.participantId());
+            return prepared.list(identity.clusterId(), identity.participantId());
         } catch (SQLException e) {
             log.warn("recovery cannot read pg_prepared_xacts: {}", e.getMessage());
-            return new Round(0, 0, 0);
+            return List.of();
         }
+    }
+
+    /** Asks the coordinator for the decision of each branch and applies the ones it knows. */
+    public Round resolve(List<PreparedTransactions.Prepared> inDoubt) {
         int committed = 0;
         int rolledBack = 0;
         int left = 0;

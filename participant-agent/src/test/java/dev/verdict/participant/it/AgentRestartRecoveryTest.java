@@ -11,6 +11,11 @@ import dev.verdict.protocol.Vote;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +80,32 @@ class AgentRestartRecoveryTest {
 
         await().atMost(PATIENCE).until(() -> pg.preparedGids().isEmpty());
         assertThat(pg.balance("alice")).isEqualTo(90);
+    }
+
+    /**
+     * The app's own start-up updates a row the prepared branch still locks. Only recovery can release it, so
+     * recovery must run while the app is starting (found by the bank's chaos run: a shard seeder waited forever).
+     */
+    @Test
+    void recoveryRunsWhileTheAppIsStillStarting() throws Exception {
+        long txId = preparedThenAgentStopped();
+        coordinator.decide(txId, TxState.COMMITTED);
+
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        Future<Shard> restart = starter.submit(
+                () -> Shard.start("shard-a", pg, coordinator.urls(), "test.startup-credit=alice"));
+        try {
+            shard = restart.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException stuck) {
+            pg.jdbc().execute("COMMIT PREPARED '" + gid(txId) + "'"); // lets the start finish, so it can be closed
+            shard = restart.get(60, TimeUnit.SECONDS);
+            throw new AssertionError("the agent's start-up waited on a branch only its recovery could resolve", stuck);
+        } finally {
+            starter.shutdownNow();
+        }
+
+        assertThat(pg.preparedGids()).isEmpty();
+        assertThat(pg.balance("alice")).isEqualTo(91); // the committed debit of 10, then the start-up credit
     }
 
     @Test

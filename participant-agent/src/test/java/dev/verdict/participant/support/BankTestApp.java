@@ -3,7 +3,10 @@ package dev.verdict.participant.support;
 import dev.verdict.participant.branch.BranchWork;
 import dev.verdict.protocol.Headers;
 import java.util.Map;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -25,8 +28,29 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({BankTestApp.Accounts.class, BankTestApp.AccountService.class})
+@Import({BankTestApp.Accounts.class, BankTestApp.AccountService.class, BankTestApp.StartupWork.class})
 public class BankTestApp {
+
+    /**
+     * With {@code test.startup-credit=<account>}, the app credits that account by 1 while it starts (after every
+     * bean exists, before the web server), like a seeder or a cache warm-up touching its own data.
+     */
+    @ConditionalOnProperty("test.startup-credit")
+    static class StartupWork implements SmartInitializingSingleton {
+
+        private final JdbcTemplate jdbc;
+        private final String account;
+
+        StartupWork(JdbcTemplate jdbc, @Value("${test.startup-credit}") String account) {
+            this.jdbc = jdbc;
+            this.account = account;
+        }
+
+        @Override
+        public void afterSingletonsInstantiated() {
+            jdbc.update("UPDATE accounts SET balance = balance + 1 WHERE id = ?", account);
+        }
+    }
 
     /** Service-level work: a {@code @BranchWork} method, and a {@code @Transactional} one that must join the branch. */
     public static class AccountService {
