@@ -59,9 +59,14 @@ class BenchSmokeIT {
         for (String mode : List.of("local", "raw-2pc", "raft-write", "verdict", "verdict-gateway")) {
             for (int clients : List.of(1, 3)) {
                 ModeRun run = BenchReport.find(bench.runs(), mode, clients).orElseThrow();
-                assertThat(run.result().total()).as(mode + " at " + clients + "\n" + printed).isEqualTo(6);
-                assertThat(run.result().committed()).as(mode + " at " + clients + "\n" + printed).isEqualTo(6);
-                assertThat(run.result().committedLatency().getTotalCount()).isEqualTo(6);
+                String what = mode + " at " + clients + "\n" + printed;
+                assertThat(run.result().total()).as(what).isEqualTo(6);
+                // The load generator ran first on the same bank and may have left an account below the benchmark's
+                // largest amount: the bank then refuses that transfer (INSUFFICIENT_FUNDS, a NO vote), which is
+                // an answer, not an error. Anything else must commit.
+                assertThat(run.result().counts().keySet()).as(what).isSubsetOf("COMMITTED", "INSUFFICIENT_FUNDS");
+                assertThat(run.result().committed()).as(what).isPositive();
+                assertThat(run.result().committedLatency().getTotalCount()).isEqualTo(run.result().committed());
             }
         }
         assertThat(bench.failovers()).hasSize(1);
