@@ -131,9 +131,11 @@ class ChaosNetworkIT {
         String outcome = transaction(leader);
         assertThat(outcome).endsWith("COMMITTED");
         String txId = outcome.split(" ")[0];
-        // the stubs' advertised names resolve only through the coordinators' hosts files, to their proxies
+        // the stubs' advertised names resolve only through the coordinators' hosts files, to their proxies; phase 2
+        // goes out after the client has its answer, so the COMMIT may still be on its way
         for (String stub : List.of("stub-0", "stub-1")) {
-            assertThat(calls.get(stub)).contains("prepare " + txId, "commit " + txId);
+            await().atMost(PATIENCE).untilAsserted(
+                    () -> assertThat(calls.get(stub)).contains("prepare " + txId, "commit " + txId));
         }
         if (cluster.leader().equals(java.util.Optional.of(leader))) {
             // no leader change meanwhile (a busy machine may cause one): only the leader's own links carried it
