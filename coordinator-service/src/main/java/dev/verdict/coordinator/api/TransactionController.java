@@ -8,13 +8,15 @@ import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
 import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -43,12 +45,25 @@ class TransactionController implements CoordinatorApi {
                     "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces");
         }
         Long timeoutMs = request == null ? null : request.timeoutMs();
-        TransactionView view = Await.result(coordinator.begin(timeoutMs, idempotencyKey));
+        List<ParticipantAddress> participants = request == null ? List.of() : request.participants();
+        requireOneEndpointEach(participants);
+        TransactionView view = Await.result(coordinator.begin(timeoutMs, idempotencyKey, participants));
         return new TransactionBegun(view.txId(), view.state(), Instant.ofEpochMilli(view.deadlineMillis()));
     }
 
+    private static void requireOneEndpointEach(List<ParticipantAddress> participants) {
+        Map<String, String> endpoints = new HashMap<>();
+        for (ParticipantAddress participant : participants) {
+            String other = endpoints.putIfAbsent(participant.participantId(), participant.endpoint());
+            if (other != null && !other.equals(participant.endpoint())) {
+                throw new CoordinatorException(ErrorCode.VALIDATION_FAILED, "participant " + participant.participantId()
+                        + " is declared twice, at " + other + " and at " + participant.endpoint());
+            }
+        }
+    }
+
     @Override
-    public Enlisted enlist(long txId, EnlistRequest request) {
+    public Enlisted enlist(long txId, ParticipantAddress request) {
         TransactionView view = Await.result(coordinator.enlist(txId, request.participantId(), request.endpoint()));
         return new Enlisted(txId, request.participantId(), view.state(), Instant.ofEpochMilli(view.deadlineMillis()));
     }

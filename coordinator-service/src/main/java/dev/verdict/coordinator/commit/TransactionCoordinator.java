@@ -9,6 +9,7 @@ import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,9 +37,10 @@ public final class TransactionCoordinator {
         this.settings = settings;
     }
 
-    public CompletableFuture<TransactionView> begin(Long timeoutMs, String idempotencyKey) {
+    /** Begins a transaction; the participants declared are enlisted by the same log entry. */
+    public CompletableFuture<TransactionView> begin(Long timeoutMs, String idempotencyKey, List<ParticipantAddress> participants) {
         long timeout = timeoutMs == null ? settings.defaultTimeoutMillis() : timeoutMs;
-        return log.propose(new TxCommand.Begin(timeout, idempotencyKey)).thenApply(result -> switch (result) {
+        return log.propose(new TxCommand.Begin(timeout, idempotencyKey, participants)).thenApply(result -> switch (result) {
             case TxResult.Applied(TransactionView view) -> view;
             case TxResult.Refused refused when refused.refusal() == Refusal.IDEMPOTENCY_CONFLICT ->
                     throw new CoordinatorException(ErrorCode.IDEMPOTENCY_KEY_CONFLICT,
@@ -49,7 +51,38 @@ public final class TransactionCoordinator {
         });
     }
 
+    /**
+     * Enlists a participant. One the transaction already holds at this endpoint (declared at begin, or enlisted
+     * before) is answered without a log write when this node's replica, or else a linearizable read, shows the
+     * transaction ACTIVE before its deadline; anything else is an Enlist through the log, whose answer is the
+     * state machine's.
+     *
+     * <p>Why answering from a replica is safe: a participant's place in a transaction only ever grows, and a
+     * branch is committed only after a PREPARE sent to the participant set that StartCommit froze. If the replica
+     * is behind and the transaction has in fact started committing or been decided, the branch the agent opens is
+     * never prepared by that round: the agent votes NO or ends the branch at its deadline (rules 2 and 6).
+     */
     public CompletableFuture<TransactionView> enlist(long txId, String participantId, String endpoint) {
+        Optional<TransactionView> local = log.replica().read(table -> table.query(new TxQuery.Get(txId))).stream().findFirst();
+        if (local.isPresent()) {
+            return holds(local.get(), participantId, endpoint)
+                    ? CompletableFuture.completedFuture(local.get())
+                    : proposeEnlist(txId, participantId, endpoint);
+        }
+        // This replica has not applied the Begin yet (a follower a moment behind): the leader's state tells.
+        return status(txId).thenCompose(current -> current.isPresent() && holds(current.get(), participantId, endpoint)
+                ? CompletableFuture.completedFuture(current.get())
+                : proposeEnlist(txId, participantId, endpoint));
+    }
+
+    private boolean holds(TransactionView view, String participantId, String endpoint) {
+        return view.state() == TxState.ACTIVE
+                && scheduler.nowMillis() <= view.deadlineMillis()
+                && view.participants().stream()
+                .anyMatch(p -> p.participantId().equals(participantId) && p.endpoint().equals(endpoint));
+    }
+
+    private CompletableFuture<TransactionView> proposeEnlist(long txId, String participantId, String endpoint) {
         return log.propose(new TxCommand.Enlist(txId, participantId, endpoint)).thenApply(result -> switch (result) {
             case TxResult.Applied(TransactionView view) -> view;
             case TxResult.Refused refused -> throw refusedError(txId, refused);

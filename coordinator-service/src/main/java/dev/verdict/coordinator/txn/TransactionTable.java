@@ -11,6 +11,7 @@ import dev.verdict.coordinator.txn.TxResult.BatchApplied;
 import dev.verdict.coordinator.txn.TxResult.Refused;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -80,6 +81,9 @@ public final class TransactionTable {
             }
         }
         Transaction tx = new Transaction(++lastTxId, now, begin.timeoutMs(), begin.idempotencyKey());
+        for (ParticipantAddress declared : begin.participants()) {
+            join(tx, declared.participantId(), declared.endpoint());
+        }
         transactions.put(tx.txId, tx);
         unfinished.add(tx.txId);
         if (tx.idempotencyKey != null) {
@@ -96,13 +100,18 @@ public final class TransactionTable {
         if (tx.state != TxState.ACTIVE || now > tx.deadlineMillis) {
             return new Refused(Refusal.NOT_ACTIVE, tx.view());
         }
-        Transaction.Branch branch = tx.branches.get(enlist.participantId());
-        if (branch == null) {
-            tx.branches.put(enlist.participantId(), new Transaction.Branch(enlist.endpoint()));
-        } else {
-            branch.endpoint = enlist.endpoint();
-        }
+        join(tx, enlist.participantId(), enlist.endpoint());
         return new Applied(tx.view());
+    }
+
+    /** Enlisting is idempotent: a participant already in keeps its place, and the newest endpoint wins. */
+    private static void join(Transaction tx, String participantId, String endpoint) {
+        Transaction.Branch branch = tx.branches.get(participantId);
+        if (branch == null) {
+            tx.branches.put(participantId, new Transaction.Branch(endpoint));
+        } else {
+            branch.endpoint = endpoint;
+        }
     }
 
     private TxResult startCommit(StartCommit start, long now) {

@@ -8,6 +8,7 @@ import dev.verdict.coordinator.txn.TxCommand.Forget;
 import dev.verdict.coordinator.txn.TxCommand.StartCommit;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.Map;
  */
 public final class TxCodec {
 
-    private static final byte BEGIN = 1, ENLIST = 2, START_COMMIT = 3, DECIDE = 4, ACKNOWLEDGE = 5, FORGET = 6;
+    private static final byte BEGIN = 1, ENLIST = 2, START_COMMIT = 3, DECIDE = 4, ACKNOWLEDGE = 5, FORGET = 6,
+            BEGIN_DECLARING = 7;
     private static final byte APPLIED = 1, REFUSED = 2, BATCH_APPLIED = 3;
     private static final byte GET = 1, RECENT = 2;
 
@@ -124,10 +126,21 @@ public final class TxCodec {
 
     private static void writeCommand(DataOutputStream out, TxCommand command) throws IOException {
         switch (command) {
-            case Begin begin -> {
+            case Begin begin when begin.participants().isEmpty() -> {
                 out.writeByte(BEGIN);
                 out.writeLong(begin.timeoutMs());
                 Bytes.writeNullableString(out, begin.idempotencyKey());
+            }
+            case Begin begin -> {
+                // its own tag, so entries written before participants could be declared still read as BEGIN
+                out.writeByte(BEGIN_DECLARING);
+                out.writeLong(begin.timeoutMs());
+                Bytes.writeNullableString(out, begin.idempotencyKey());
+                out.writeInt(begin.participants().size());
+                for (ParticipantAddress participant : begin.participants()) {
+                    Bytes.writeString(out, participant.participantId());
+                    Bytes.writeString(out, participant.endpoint());
+                }
             }
             case Enlist enlist -> {
                 out.writeByte(ENLIST);
@@ -172,6 +185,16 @@ public final class TxCodec {
         byte tag = in.readByte();
         return switch (tag) {
             case BEGIN -> new Begin(in.readLong(), Bytes.readNullableString(in));
+            case BEGIN_DECLARING -> {
+                long timeoutMs = in.readLong();
+                String idempotencyKey = Bytes.readNullableString(in);
+                int count = Bytes.readCount(in);
+                List<ParticipantAddress> participants = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    participants.add(new ParticipantAddress(Bytes.readString(in), Bytes.readString(in)));
+                }
+                yield new Begin(timeoutMs, idempotencyKey, participants);
+            }
             case ENLIST -> new Enlist(in.readLong(), Bytes.readString(in), Bytes.readString(in));
             case START_COMMIT -> new StartCommit(in.readLong());
             case DECIDE -> {

@@ -1,6 +1,7 @@
 package dev.verdict.coordinator.txn;
 
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,12 +13,24 @@ import java.util.Objects;
  */
 public sealed interface TxCommand {
 
-    /** Starts a transaction; the table assigns its id. A repeated idempotency key returns the first transaction. */
-    record Begin(long timeoutMs, String idempotencyKey) implements TxCommand {
+    /**
+     * Starts a transaction; the table assigns its id. A repeated idempotency key returns the first transaction.
+     * The declared participants are enlisted by this same entry, exactly as an {@link Enlist} of each would.
+     */
+    record Begin(long timeoutMs, String idempotencyKey, List<ParticipantAddress> participants) implements TxCommand {
         public Begin {
             if (timeoutMs <= 0) {
                 throw new IllegalArgumentException("timeoutMs must be positive");
             }
+            participants = List.copyOf(participants);
+            for (ParticipantAddress participant : participants) {
+                Objects.requireNonNull(participant.participantId(), "participantId");
+                Objects.requireNonNull(participant.endpoint(), "endpoint");
+            }
+        }
+
+        public Begin(long timeoutMs, String idempotencyKey) {
+            this(timeoutMs, idempotencyKey, List.of());
         }
     }
 

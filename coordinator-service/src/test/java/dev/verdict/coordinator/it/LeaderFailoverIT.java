@@ -1,13 +1,14 @@
 package dev.verdict.coordinator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.verdict.coordinator.it.StubParticipant.Behavior;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.ParticipantStatus;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 
 /**
@@ -93,6 +95,37 @@ class LeaderFailoverIT {
     }
 
     @Test
+    void participantsDeclaredAtBeginCommitWithoutEnlisting() {
+        CoordinatorApi api = cluster.follower().api();
+        long txId = api.begin(new BeginTransactionRequest(30_000L, List.of(
+                new ParticipantAddress(p1.id, p1.endpoint()), new ParticipantAddress(p2.id, p2.endpoint()))), null).txId();
+
+        assertThat(api.commit(txId).state()).isEqualTo(TxState.COMMITTED);
+        awaitAllAcknowledged(txId, TxState.COMMITTED);
+        assertAgreement(txId, TxState.COMMITTED);
+    }
+
+    @Test
+    void badDeclaredParticipantsAreProblemsAndBeginNothing() {
+        CoordinatorApi api = cluster.follower().api();
+        long before = api.list(1).stream().mapToLong(TransactionStatus::txId).max().orElse(0);
+        List<List<ParticipantAddress>> bad = List.of(
+                List.of(new ParticipantAddress("p1", "http://one"), new ParticipantAddress("p1", "http://two")),
+                java.util.Arrays.asList(new ParticipantAddress("p1", "http://one"), null),
+                List.of(new ParticipantAddress("p1", "ftp://one")),
+                List.of(new ParticipantAddress("not valid!", "http://one")));
+
+        for (List<ParticipantAddress> participants : bad) {
+            assertThatThrownBy(() -> api.begin(new BeginTransactionRequest(30_000L, participants), null))
+                    .as("declaring %s", participants)
+                    .isInstanceOfSatisfying(HttpClientErrorException.BadRequest.class,
+                            e -> assertThat(e.getResponseBodyAsString()).contains("VALIDATION_FAILED"));
+        }
+        long after = api.list(1).stream().mapToLong(TransactionStatus::txId).max().orElse(0);
+        assertThat(after).as("no transaction was begun").isEqualTo(before);
+    }
+
+    @Test
     void leaderDiesBeforeAnyPrepare() {
         long txId = beginWithBoth(cluster.awaitLeader().api());
         cluster.awaitLeader().kill();
@@ -160,8 +193,8 @@ class LeaderFailoverIT {
 
     private long beginWithBoth(CoordinatorApi api) {
         long txId = api.begin(new BeginTransactionRequest(30_000L), null).txId();
-        api.enlist(txId, new EnlistRequest(p1.id, p1.endpoint()));
-        api.enlist(txId, new EnlistRequest(p2.id, p2.endpoint()));
+        api.enlist(txId, new ParticipantAddress(p1.id, p1.endpoint()));
+        api.enlist(txId, new ParticipantAddress(p2.id, p2.endpoint()));
         return txId;
     }
 

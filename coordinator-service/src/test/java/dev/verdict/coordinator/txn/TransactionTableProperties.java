@@ -11,6 +11,7 @@ import dev.verdict.coordinator.txn.TxResult.BatchApplied;
 import dev.verdict.coordinator.txn.TxResult.Refused;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -247,8 +248,11 @@ class TransactionTableProperties {
     }
 
     static Arbitrary<Begin> begins() {
+        Arbitrary<List<ParticipantAddress>> declared = Arbitraries.oneOf(Arbitraries.just(List.of()),
+                Combinators.combine(participants(), Arbitraries.integers().between(1, 2))
+                        .as((p, v) -> new ParticipantAddress(p, "http://" + p + v)).list().ofMaxSize(3));
         return Combinators.combine(Arbitraries.of(300L, 3000L, 30000L),
-                        Arbitraries.of("k1", "k2", "k3").injectNull(0.5))
+                        Arbitraries.of("k1", "k2", "k3").injectNull(0.5), declared)
                 .as(Begin::new);
     }
 
@@ -528,7 +532,8 @@ class TransactionTableProperties {
                 check(v.txId() > maxTxId && table.lastTxId() == v.txId(), "ids",
                         "new id " + v.txId() + " not greater than every earlier id " + maxTxId);
                 check(v.state() == TxState.ACTIVE && v.beganAtMillis() == now
-                        && v.deadlineMillis() == now + begin.timeoutMs() && v.participants().isEmpty()
+                        && v.deadlineMillis() == now + begin.timeoutMs()
+                        && v.participants().equals(declaredBy(begin))
                         && v.decisionIndex() == 0 && after.get(v.txId()).equals(v), "begin", "wrong new transaction");
                 maxTxId = v.txId();
                 timeoutOf.put(v.txId(), begin.timeoutMs());
@@ -547,6 +552,15 @@ class TransactionTableProperties {
                 }
                 check(table.lastTxId() == maxTxId, "ids", "a repeated key consumed an id");
             }
+        }
+
+        /** What a Begin enlists: each declared participant once, in first-declared order, at its last endpoint. */
+        private static List<ParticipantView> declaredBy(Begin begin) {
+            Map<String, String> endpoints = new LinkedHashMap<>();
+            begin.participants().forEach(p -> endpoints.put(p.participantId(), p.endpoint()));
+            List<ParticipantView> views = new ArrayList<>();
+            endpoints.forEach((id, endpoint) -> views.add(new ParticipantView(id, endpoint, null, false)));
+            return views;
         }
 
         private void checkEnlist(Enlist enlist) {

@@ -14,6 +14,7 @@ import dev.verdict.coordinator.txn.TxResult.BatchApplied;
 import dev.verdict.coordinator.txn.TxResult.Refused;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,30 @@ class TransactionTableTest {
     }
 
     // ---- the happy path --------------------------------------------------------------------------------------
+
+    @Test
+    void participantsDeclaredAtBeginAreEnlistedAndMustAllVoteForCommit() {
+        TransactionView begun = applied(new Begin(TIMEOUT, null,
+                List.of(new ParticipantAddress("a", "http://a"), new ParticipantAddress("b", "http://b"))));
+        assertThat(begun.participants()).containsExactly(
+                new ParticipantView("a", "http://a", null, false), new ParticipantView("b", "http://b", null, false));
+
+        // The agent's own enlist changes nothing, but may move the endpoint, as for any enlisted participant.
+        assertThat(participantIds(applied(new Enlist(begun.txId(), "a", "http://a")))).containsExactly("a", "b");
+        applied(new StartCommit(begun.txId()));
+
+        refused(commit(begun.txId(), Map.of("a", Vote.YES)), Refusal.PARTICIPANTS_MISMATCH);
+        assertThat(applied(commit(begun.txId(), yesFromAB())).state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void aParticipantDeclaredTwiceIsEnlistedOnceAtTheLastEndpoint() {
+        TransactionView begun = applied(new Begin(TIMEOUT, null,
+                List.of(new ParticipantAddress("a", "http://old"), new ParticipantAddress("a", "http://new"))));
+
+        assertThat(begun.participants()).containsExactly(new ParticipantView("a", "http://new", null, false));
+    }
+
 
     @Test
     void beginEnlistStartCommitDecideCommitAcknowledgeForget() {

@@ -14,6 +14,7 @@ import dev.verdict.coordinator.txn.TxResult.BatchApplied;
 import dev.verdict.coordinator.txn.TxResult.Refused;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,6 +52,9 @@ class TxCodecTest {
                 new Begin(30_000, "key-" + UNICODE),
                 new Begin(1, null),
                 new Begin(Long.MAX_VALUE, ""),
+                new Begin(10_000, "declaring", List.of(new ParticipantAddress("a", "http://a:8080"),
+                        new ParticipantAddress(UNICODE, "http://" + UNICODE))),
+                new Begin(10_000, null, List.of(new ParticipantAddress("a", ""))),
                 new Enlist(1, "a", "http://a:8080"),
                 new Enlist(Long.MAX_VALUE, UNICODE, ""),
                 new StartCommit(1),

@@ -12,6 +12,7 @@ import dev.verdict.participant.branch.TwoPhaseParticipant;
 import dev.verdict.participant.coordinator.CoordinatorCluster;
 import dev.verdict.participant.coordinator.CoordinatorClusterFactory;
 import dev.verdict.participant.endpoint.BranchController;
+import dev.verdict.participant.endpoint.ParticipantAddressController;
 import dev.verdict.participant.endpoint.BranchProblemHandler;
 import dev.verdict.participant.recovery.InDoubtRecovery;
 import dev.verdict.participant.recovery.ParticipantMaintenance;
@@ -141,6 +142,12 @@ public class VerdictParticipantAutoConfiguration {
         @Bean
         BranchController verdictBranchController(TwoPhaseParticipant twoPhase, BranchListing listing) {
             return new BranchController(twoPhase, listing);
+        }
+
+        @Bean
+        ParticipantAddressController verdictParticipantAddressController(ParticipantIdentity identity,
+                AdvertisedUrl advertisedUrl) {
+            return new ParticipantAddressController(identity, advertisedUrl);
         }
 
         @Bean

@@ -5,7 +5,7 @@ import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,7 +70,7 @@ final class BranchOpener {
     private Instant enlist(long txId) {
         Enlisted enlisted;
         try {
-            enlisted = coordinator.enlist(txId, new EnlistRequest(identity.participantId(), endpoint.get()));
+            enlisted = coordinator.enlist(txId, new ParticipantAddress(identity.participantId(), endpoint.get()));
         } catch (CoordinatorProblemException e) {
             ErrorCode code = e.code().orElse(ErrorCode.TRANSACTION_NOT_ACTIVE);
             if (code.status() >= 500) {

@@ -7,12 +7,14 @@ import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -45,7 +47,17 @@ public final class GlobalTransactions {
 
     /** Begins a transaction; the Idempotency-Key makes the retry on another node begin it only once. */
     public GlobalTransaction begin(Duration timeout) {
-        TransactionBegun begun = coordinator.begin(new BeginTransactionRequest(timeout.toMillis()), UUID.randomUUID().toString());
+        return begin(timeout, List.of());
+    }
+
+    /**
+     * Begins a transaction with the participants the work is going to call already enlisted, so their agents'
+     * enlists cost no log write. Every participant declared must then be called (and open its branch): one that
+     * was not votes NO and the transaction aborts. Participants not declared still join by enlisting.
+     */
+    public GlobalTransaction begin(Duration timeout, List<ParticipantAddress> participants) {
+        TransactionBegun begun = coordinator.begin(new BeginTransactionRequest(timeout.toMillis(), participants),
+                UUID.randomUUID().toString());
         return new GlobalTransaction(begun.txId(), begun.deadline());
     }
 
@@ -91,7 +103,15 @@ public final class GlobalTransactions {
      * exception rethrown (a checked one wrapped in {@link TransactionWorkException}).
      */
     public TransactionOutcome execute(Duration timeout, TransactionWork work) {
-        GlobalTransaction tx = begin(timeout);
+        return execute(timeout, List.of(), work);
+    }
+
+    /**
+     * {@link #execute(Duration, TransactionWork)} with the participants the work calls declared at begin (see
+     * {@link #begin(Duration, List)}): the same outcome, one log write less per participant.
+     */
+    public TransactionOutcome execute(Duration timeout, List<ParticipantAddress> participants, TransactionWork work) {
+        GlobalTransaction tx = begin(timeout, participants);
         try (CurrentTransaction.Scope scope = CurrentTransaction.enter(tx.txId())) {
             work.run(tx);
         } catch (Exception | Error failure) {

@@ -3,7 +3,7 @@ package dev.verdict.participant.coordinator;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
 import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
@@ -78,7 +78,7 @@ public final class CoordinatorCluster implements CoordinatorApi {
     }
 
     @Override
-    public Enlisted enlist(long txId, EnlistRequest request) {
+    public Enlisted enlist(long txId, ParticipantAddress request) {
         return call("enlist in " + txId, api -> api.enlist(txId, request));
     }
 

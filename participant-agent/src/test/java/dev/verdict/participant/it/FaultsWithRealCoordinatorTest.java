@@ -13,9 +13,11 @@ import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.participant.BranchOutcome;
 import dev.verdict.protocol.participant.PhaseTwoRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +105,41 @@ class FaultsWithRealCoordinatorTest {
         assertThat(pgA.balance("alice")).isEqualTo(75);
         // the vanished client, back late, is told the truth
         assertThat(coordinator.commit(abandoned).state()).isEqualTo(TxState.ABORTED);
+        assertNothingPrepared();
+    }
+
+    @Test
+    void participantsDeclaredAtBeginEnlistWithoutALogWriteAndCommit() {
+        startShards();
+        ParticipantAddress a = shardA.address();
+        assertThat(a).isEqualTo(new ParticipantAddress("shard-a", shardA.url().toString()));
+        long txId = coordinator.begin(Duration.ofSeconds(30), List.of(a, shardB.address()));
+        long afterBegin = coordinator.leaderCommitIndex();
+
+        assertThat(shardA.debit(txId, "alice", 10).getStatusCode().value()).isEqualTo(200);
+        assertThat(shardB.credit(txId, "bob", 10).getStatusCode().value()).isEqualTo(200);
+
+        assertThat(coordinator.leaderCommitIndex()).as("both enlists were answered without a log entry").isEqualTo(afterBegin);
+        assertThat(coordinator.commit(txId).state()).isEqualTo(TxState.COMMITTED);
+        coordinator.awaitFinished(txId, TxState.COMMITTED);
+        assertThat(pgA.balance("alice")).isEqualTo(90);
+        assertThat(pgB.balance("bob")).isEqualTo(60);
+        assertNothingPrepared();
+    }
+
+    @Test
+    void aParticipantDeclaredButNeverCalledVotesNoAndNothingIsApplied() {
+        startShards();
+        long txId = coordinator.begin(Duration.ofSeconds(30), List.of(shardA.address(), shardB.address()));
+        assertThat(shardA.debit(txId, "alice", 10).getStatusCode().value()).isEqualTo(200);
+        // the client never calls shard-b
+
+        TransactionOutcome outcome = coordinator.commit(txId);
+
+        assertThat(outcome.state()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.reason()).contains("shard-b");
+        coordinator.awaitFinished(txId, TxState.ABORTED);
+        assertThat(pgA.balance("alice")).isEqualTo(100);
         assertNothingPrepared();
     }
 

@@ -1,7 +1,7 @@
 package dev.verdict.participant.support;
 
 import dev.verdict.protocol.TxState;
-import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.net.URI;
@@ -23,7 +23,7 @@ public interface CoordinatorUnderTest extends AutoCloseable {
     long begin(Duration timeout);
 
     /** The participants that enlisted in txId. */
-    List<EnlistRequest> enlisted(long txId);
+    List<ParticipantAddress> enlisted(long txId);
 
     /** The client's commit: the prepare round, the decision, then phase 2 to every participant. */
     TransactionOutcome commit(long txId);

@@ -6,7 +6,7 @@ import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
 import dev.verdict.protocol.coordinator.ParticipantStatus;
 import dev.verdict.protocol.coordinator.TransactionBegun;
@@ -89,7 +89,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
     }
 
     @Override
-    public List<EnlistRequest> enlisted(long txId) {
+    public List<ParticipantAddress> enlisted(long txId) {
         return state.enlisted(txId);
     }
 
@@ -167,7 +167,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         }
 
         @Override
-        public Enlisted enlist(long txId, EnlistRequest request) {
+        public Enlisted enlist(long txId, ParticipantAddress request) {
             state.check();
             return state.enlist(txId, request);
         }
@@ -218,7 +218,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         private static final class Tx {
             final long txId;
             final Instant deadline;
-            final List<EnlistRequest> participants = new ArrayList<>();
+            final List<ParticipantAddress> participants = new ArrayList<>();
             final Map<String, Vote> votes = new HashMap<>();
             TxState state = TxState.ACTIVE;
             Long decisionIndex;
@@ -250,7 +250,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
             return new TransactionBegun(tx.txId, tx.state, tx.deadline);
         }
 
-        synchronized Enlisted enlist(long txId, EnlistRequest request) {
+        synchronized Enlisted enlist(long txId, ParticipantAddress request) {
             Tx tx = find(txId);
             expire(tx);
             if (tx.state != TxState.ACTIVE) {
@@ -262,13 +262,13 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
             return new Enlisted(txId, request.participantId(), tx.state, tx.deadline);
         }
 
-        synchronized List<EnlistRequest> enlisted(long txId) {
+        synchronized List<ParticipantAddress> enlisted(long txId) {
             Tx tx = transactions.get(txId);
             return tx == null ? List.of() : List.copyOf(tx.participants);
         }
 
         TransactionOutcome commit(long txId) {
-            List<EnlistRequest> participants;
+            List<ParticipantAddress> participants;
             synchronized (this) {
                 Tx tx = find(txId);
                 expire(tx);
@@ -281,7 +281,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
             // the prepare round, outside the lock: participants may call back (enlist is refused by now)
             Map<String, Vote> votes = new HashMap<>();
             String reason = null;
-            for (EnlistRequest p : participants) {
+            for (ParticipantAddress p : participants) {
                 Vote vote;
                 try {
                     vote = participant(p).prepare(txId).vote();
@@ -306,7 +306,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         }
 
         TransactionOutcome abort(long txId) {
-            List<EnlistRequest> participants;
+            List<ParticipantAddress> participants;
             long decisionIndex;
             synchronized (this) {
                 Tx tx = find(txId);
@@ -323,9 +323,9 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
             return new TransactionOutcome(txId, TxState.ABORTED, "aborted by the client");
         }
 
-        private void phaseTwo(long txId, List<EnlistRequest> participants, Map<String, Vote> votes, TxState decision,
+        private void phaseTwo(long txId, List<ParticipantAddress> participants, Map<String, Vote> votes, TxState decision,
                 long decisionIndex) {
-            for (EnlistRequest p : participants) {
+            for (ParticipantAddress p : participants) {
                 if (votes.get(p.participantId()) == Vote.READ_ONLY) {
                     continue;
                 }
@@ -383,7 +383,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
             return tx;
         }
 
-        private static ParticipantApi participant(EnlistRequest p) {
+        private static ParticipantApi participant(ParticipantAddress p) {
             RestClient client = RestClient.builder().baseUrl(p.endpoint()).build();
             return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(client)).build().createClient(ParticipantApi.class);
         }

@@ -6,7 +6,7 @@ import dev.verdict.coordinator.it.CoordinatorCluster;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.coordinator.EnlistRequest;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.ParticipantStatus;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
@@ -117,10 +117,21 @@ public final class RealCoordinator implements CoordinatorUnderTest {
         return call(api -> api.begin(new BeginTransactionRequest(timeout.toMillis()), idempotencyKey)).txId();
     }
 
+    /** Begins a transaction with these participants declared, as {@code GlobalTransactions.begin} does. */
+    public long begin(Duration timeout, List<ParticipantAddress> declared) {
+        String idempotencyKey = UUID.randomUUID().toString();
+        return call(api -> api.begin(new BeginTransactionRequest(timeout.toMillis(), declared), idempotencyKey)).txId();
+    }
+
+    /** The leader's commit index: how many entries the log holds. */
+    public long leaderCommitIndex() {
+        return cluster.awaitLeader().api().cluster().commitIndex();
+    }
+
     @Override
-    public List<EnlistRequest> enlisted(long txId) {
+    public List<ParticipantAddress> enlisted(long txId) {
         return status(txId).participants().stream()
-                .map(p -> new EnlistRequest(p.participantId(), p.endpoint()))
+                .map(p -> new ParticipantAddress(p.participantId(), p.endpoint()))
                 .toList();
     }
 

@@ -5,6 +5,8 @@ import dev.verdict.protocol.participant.ParticipantApi;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
+import dev.verdict.protocol.participant.ParticipantAddressApi;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -110,6 +112,11 @@ public final class Shard implements AutoCloseable {
 
     public ParticipantApi participant() {
         return participant;
+    }
+
+    /** What the agent answers at {@code GET /verdict/v1/participant}. */
+    public ParticipantAddress address() {
+        return http.get().uri(ParticipantAddressApi.PATH).retrieve().body(ParticipantAddress.class);
     }
 
     public RestClient http() {

@@ -25,7 +25,7 @@ public interface CoordinatorApi {
             @RequestHeader(name = Headers.IDEMPOTENCY_KEY, required = false) String idempotencyKey);
 
     @PostExchange(url = "/transactions/{txId}/participants", contentType = "application/json")
-    Enlisted enlist(@PathVariable("txId") long txId, @RequestBody @Valid EnlistRequest request);
+    Enlisted enlist(@PathVariable("txId") long txId, @RequestBody @Valid ParticipantAddress request);
 
     @PostExchange("/transactions/{txId}/commit")
     TransactionOutcome commit(@PathVariable("txId") long txId);

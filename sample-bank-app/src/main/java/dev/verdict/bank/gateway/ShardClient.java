@@ -7,7 +7,11 @@ import dev.verdict.bank.shard.api.LedgerRow;
 import dev.verdict.bank.shard.api.MoveRequest;
 import dev.verdict.bank.shard.api.MoveResult;
 import dev.verdict.bank.shard.api.ShardPaths;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
+import dev.verdict.protocol.participant.ParticipantAddressApi;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,8 @@ public final class ShardClient {
 
     private final int shard;
     private final RestClient http;
+    /** The agent's participant address, read once: it is configuration and does not change while it runs. */
+    private volatile ParticipantAddress participant;
 
     public ShardClient(int shard, RestClient http) {
         this.shard = shard;
@@ -38,6 +44,32 @@ public final class ShardClient {
 
     public int shard() {
         return shard;
+    }
+
+    /**
+     * The participant addresses of the agents that tell theirs, in the order given, for a transaction to declare
+     * when it begins. An agent that cannot be asked now is left out: it still enlists if the work reaches it, and
+     * if it cannot be reached the work fails exactly as it would have.
+     */
+    public static List<ParticipantAddress> participantsOf(Collection<ShardClient> shards) {
+        List<ParticipantAddress> addresses = new ArrayList<>(shards.size());
+        for (ShardClient shard : shards) {
+            try {
+                addresses.add(shard.participant());
+            } catch (ShardFailure unreachable) {
+                // see above: the work itself reports it
+            }
+        }
+        return addresses;
+    }
+
+    public ParticipantAddress participant() {
+        ParticipantAddress known = participant;
+        if (known == null) {
+            known = call(() -> http.get().uri(ParticipantAddressApi.PATH).retrieve().body(ParticipantAddress.class));
+            participant = known;
+        }
+        return known;
     }
 
     public MoveResult debit(long accountId, UUID transferId, long amount) {

@@ -8,6 +8,7 @@ import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -96,9 +97,15 @@ final class Simulation {
             return;
         }
         long timeout = 500 + random.nextInt(2_500);
-        via.coordinator.begin(timeout, null).whenComplete((tx, failure) -> {
+        List<SimParticipant> chosen = pick(1 + random.nextInt(3));
+        // Half the clients declare their participants at begin, so their enlists are answered without a write.
+        List<ParticipantAddress> declared = random.nextBoolean()
+                ? chosen.stream().map(p -> new ParticipantAddress(p.id, "sim://" + p.id)).toList()
+                : List.of();
+        via.coordinator.begin(timeout, null, declared).whenComplete((tx, failure) -> {
             if (failure == null) {
-                enlistThenFinish(tx, pick(1 + random.nextInt(3)));
+                declared.forEach(p -> enlisted.computeIfAbsent(tx.txId(), id -> new ArrayList<>()).add(p.participantId()));
+                enlistThenFinish(tx, chosen);
             }
         });
     }
@@ -119,7 +126,10 @@ final class Simulation {
             if (failure != null) {
                 return;
             }
-            enlisted.computeIfAbsent(tx.txId(), id -> new ArrayList<>()).add(next.id);
+            List<String> inTx = enlisted.computeIfAbsent(tx.txId(), id -> new ArrayList<>());
+            if (!inTx.contains(next.id)) {
+                inTx.add(next.id);
+            }
             if (next.openBranch(tx.txId(), view.deadlineMillis())) {
                 enlistThenFinish(tx, rest);
             }

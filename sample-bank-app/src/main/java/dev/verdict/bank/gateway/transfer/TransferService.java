@@ -23,8 +23,8 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Service;
 
 /**
- * A transfer is one global transaction: begin, debit and credit on the accounts' shards (in account-id order),
- * commit. The answer is the coordinator's logged decision, never a guess.
+ * A transfer is one global transaction: begin (declaring the two shards' agents, so their enlists cost no log
+ * write), debit and credit on the accounts' shards (in account-id order), commit. The answer is the coordinator's logged decision, never a guess.
  *
  * <ul>
  *   <li>Work that fails aborts the transaction: nothing can commit it afterwards, so the answer is ABORTED —
@@ -52,7 +52,9 @@ public class TransferService {
         Transfer transfer = Transfer.validate(request, idempotencyKey, shards.sharding());
         AtomicLong txId = new AtomicLong();
         try {
-            TransactionOutcome outcome = transactions.execute(timeout, tx -> {
+            List<ShardClient> legShards = transfer.legsInAccountOrder().stream()
+                    .map(leg -> shards.forAccount(leg.accountId())).distinct().toList();
+            TransactionOutcome outcome = transactions.execute(timeout, ShardClient.participantsOf(legShards), tx -> {
                 txId.set(tx.txId());
                 for (Transfer.Leg leg : transfer.legsInAccountOrder()) {
                     ShardClient shard = shards.forAccount(leg.accountId());

@@ -2,7 +2,10 @@ package dev.verdict.bank.gateway.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.verdict.bank.BankProperties;
@@ -19,10 +22,12 @@ import dev.verdict.participant.client.GlobalTransactions;
 import dev.verdict.participant.client.OutcomeUnknownException;
 import dev.verdict.participant.client.TransactionWork;
 import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,15 +66,17 @@ class GatewayApiTest {
     @MockitoBean
     ClusterService cluster;
 
+    private static final ParticipantAddress SHARD_AGENT = new ParticipantAddress("shard-0", "http://127.0.0.1:9");
     private final ShardClient shard = org.mockito.Mockito.mock(ShardClient.class);
 
     @BeforeEach
     void shards() {
         when(shards.sharding()).thenReturn(new Sharding(2, 100));
         when(shards.forAccount(anyLong())).thenReturn(shard);
+        when(shard.participant()).thenReturn(SHARD_AGENT);
         // execute() as the real client does it: run the work in transaction 42, abort and rethrow on failure
-        when(transactions.execute(any(Duration.class), any(TransactionWork.class))).thenAnswer(call -> {
-            TransactionWork work = call.getArgument(1);
+        when(transactions.execute(any(Duration.class), anyList(), any(TransactionWork.class))).thenAnswer(call -> {
+            TransactionWork work = call.getArgument(2);
             work.run(new GlobalTransaction(42, Instant.now().plusSeconds(10)));
             return new TransactionOutcome(42, TxState.COMMITTED, null);
         });
@@ -82,6 +89,8 @@ class GatewayApiTest {
         assertThat(result).bodyJson().extractingPath("$.state").isEqualTo("COMMITTED");
         assertThat(result).bodyJson().extractingPath("$.txId").isEqualTo(42);
         assertThat(result).bodyJson().extractingPath("$.transferId").isNotNull();
+        // the transfer declares its shards' agents when it begins (both accounts are on the mocked shard here)
+        verify(transactions).execute(any(Duration.class), eq(List.of(SHARD_AGENT)), any(TransactionWork.class));
     }
 
     @Test
@@ -144,12 +153,12 @@ class GatewayApiTest {
 
     @Test
     void coordinatorTroubleIsNeverA500() {
-        when(transactions.execute(any(Duration.class), any(TransactionWork.class)))
+        when(transactions.execute(any(Duration.class), anyList(), any(TransactionWork.class)))
                 .thenThrow(new CoordinatorUnavailableException("no node answered", null));
         assertProblem(transfer("{\"from\":1,\"to\":2,\"amount\":5}"), 503, BankError.COORDINATOR_UNAVAILABLE);
 
-        when(transactions.execute(any(Duration.class), any(TransactionWork.class))).thenAnswer(call -> {
-            TransactionWork work = call.getArgument(1);
+        when(transactions.execute(any(Duration.class), anyList(), any(TransactionWork.class))).thenAnswer(call -> {
+            TransactionWork work = call.getArgument(2);
             work.run(new GlobalTransaction(43, Instant.now().plusSeconds(10)));
             throw new OutcomeUnknownException(43, "outcome of transaction 43 is not known yet", null);
         });
