@@ -22,12 +22,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -38,7 +35,6 @@ import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -87,12 +83,6 @@ public final class RatisDecisionLog implements DecisionLog {
     private final RaftGroup group;
     private final RaftPeerId selfId;
     private final GroupCommitter committer;
-    /** Who this node's proposals to its own server come from: unique per life, so Ratis's retry cache never mixes them up. */
-    private final ClientId leaderLocalClientId = ClientId.randomId();
-    private final AtomicLong leaderLocalCallIds = new AtomicLong();
-    private final AtomicLong entriesSubmittedAsLeader = new AtomicLong();
-    private final ExecutorService replyThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("verdict-leader-reply-", 0).factory());
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RaftServer server;
@@ -271,76 +261,22 @@ public final class RatisDecisionLog implements DecisionLog {
         return committer.submit(command);
     }
 
-    /**
-     * Sends one group of commands as one Raft entry: straight to this node's own server while it leads, through
-     * the Raft client (which finds the leader) otherwise.
-     */
+    /** Sends one group of commands as one Raft entry. */
     private CompletableFuture<List<TxResult>> sendEntry(TxCodec.Entry entry) {
         RaftClient raftClient = client;
-        RaftServer raftServer = server;
-        if (raftClient == null || raftServer == null || closed.get()) {
+        if (raftClient == null || closed.get()) {
             return CompletableFuture.failedFuture(notRunning());
         }
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeEntry(entry)));
-        String what = "proposal of " + entry.commands().size() + " command(s)";
-        Function<RaftClientReply, List<TxResult>> decode = reply -> {
-            List<TxResult> results = TxCodec.decodeResults(reply.getMessage().getContent().toByteArray());
-            if (results.size() != entry.commands().size()) {
-                throw new IllegalStateException("entry of " + entry.commands().size()
-                        + " commands answered with " + results.size() + " results");
-            }
-            return results;
-        };
-        long timeoutMillis = config.requestTimeout().toMillis();
-        if (stateMachine.leaderTerm() != 0) {
-            entriesSubmittedAsLeader.incrementAndGet();
-            return request(null, true, submitToThisLeader(raftServer, message, timeoutMillis),
-                    what + " at this leader", decode, timeoutMillis);
-        }
-        return request(raftClient, true, raftClient.async().send(message), what, decode, timeoutMillis);
-    }
-
-    /**
-     * Hands an entry to this node's own server, as a client request would arrive. While this node leads, that
-     * spares every proposal made here (the driver's decisions and acknowledgements, the API calls the clients
-     * send to the leader) the Raft client's gRPC round trip, and after an election the new leader's proposals do
-     * not wait for its Raft client to find out who leads. If leadership is lost meanwhile, the request fails like
-     * any write whose outcome is unknown ({@link NoQuorumException}); it is not resent elsewhere, since it may
-     * already be in the log.
-     */
-    private CompletableFuture<RaftClientReply> submitToThisLeader(RaftServer raftServer, Message message, long timeoutMillis) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(leaderLocalClientId)
-                .setServerId(selfId)
-                .setGroupId(group.getGroupId())
-                .setCallId(leaderLocalCallIds.incrementAndGet())
-                .setMessage(message)
-                .setType(RaftClientRequest.writeRequestType())
-                .setTimeoutMs(timeoutMillis)
-                .build();
-        CompletableFuture<RaftClientReply> submitted;
-        try {
-            submitted = raftServer.submitClientRequestAsync(request);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        // The server completes the reply on its own apply thread; what callers chain onto a proposal (which may
-        // wait for the log) must never run there, or the log would stop applying. The Raft client path answers on
-        // the client's threads; this path answers on a virtual thread.
-        CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
-        submitted.whenCompleteAsync((answer, error) -> {
-            if (error != null) {
-                reply.completeExceptionally(error);
-            } else {
-                reply.complete(answer);
-            }
-        }, replyThreads);
-        return reply;
-    }
-
-    /** Entries this node handed to its own server because it led at the time (the rest went through the client). */
-    public long entriesSubmittedAsLeader() {
-        return entriesSubmittedAsLeader.get();
+        return request(raftClient, true, raftClient.async().send(message),
+                "proposal of " + entry.commands().size() + " command(s)", reply -> {
+                    List<TxResult> results = TxCodec.decodeResults(reply.getMessage().getContent().toByteArray());
+                    if (results.size() != entry.commands().size()) {
+                        throw new IllegalStateException("entry of " + entry.commands().size()
+                                + " commands answered with " + results.size() + " results");
+                    }
+                    return results;
+                }, config.requestTimeout().toMillis());
     }
 
     @Override
@@ -542,7 +478,6 @@ public final class RatisDecisionLog implements DecisionLog {
                 LOG.warn("{}: closing the Raft server failed", config.nodeId(), e);
             }
         }
-        replyThreads.shutdown();
         stateMachine.lostLeadership("log closed");
         LOG.info("decision log node {} closed", config.nodeId());
     }
