@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -95,18 +97,22 @@ class ChaosNetworkIT {
 
     /**
      * Begins a transaction at {@code via}, enlists both stubs at their advertised URLs, commits, and returns
-     * "txId STATE". A commit answered 503/504 (a busy machine, a leader change) is followed by status reads until the
-     * decision is there, as a client must.
+     * "txId STATE". A begin or enlist answered 503 is asked again (the begin under one Idempotency-Key), as the API
+     * tells a client to: right after an election the node's Raft client may still be trying the old leader, which
+     * a cut link leaves hanging rather than refused (seen in CI). A commit answered 503/504 (a busy machine, a
+     * leader change) is followed by status reads until the decision is there, as a client must.
      */
     private static String transaction(String via) throws Exception {
-        Http.Response begun = http.post(node(via).resolve("/v1/transactions"), Map.of("timeoutMs", 60_000), Map.of(),
-                Duration.ofSeconds(60));
+        Map<String, String> beginOnce = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Http.Response begun = askUntilAnswered(() -> http.post(node(via).resolve("/v1/transactions"),
+                Map.of("timeoutMs", 60_000), beginOnce, Duration.ofSeconds(60)));
         assertThat(begun.status()).as(begun.body()).isEqualTo(201);
         long txId = begun.json().get("txId").asLong();
         for (String stub : List.of("stub-0", "stub-1")) {
-            Http.Response enlisted = http.post(node(via).resolve("/v1/transactions/" + txId + "/participants"),
+            Http.Response enlisted = askUntilAnswered(() -> http.post(
+                    node(via).resolve("/v1/transactions/" + txId + "/participants"),
                     Map.of("participantId", stub, "endpoint", cluster.network().advertisedUrl(stub)), Map.of(),
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(60)));
             assertThat(enlisted.status()).as(enlisted.body()).isEqualTo(200);
         }
         Http.Response outcome = http.post(node(via).resolve("/v1/transactions/" + txId + "/commit"), null, Map.of(),
@@ -118,6 +124,12 @@ class ChaosNetworkIT {
         }
         assertThat(outcome.status()).as(outcome.body()).isEqualTo(200);
         return txId + " " + outcome.json().get("state").asString();
+    }
+
+    /** Repeats an idempotent call while it answers 503 (no quorum yet), for at most {@link #PATIENCE}. */
+    private static Http.Response askUntilAnswered(Callable<Http.Response> call) {
+        return await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(call, response -> response.status() != 503);
     }
 
     private static long bytes(ChaosNetwork.Link link) {

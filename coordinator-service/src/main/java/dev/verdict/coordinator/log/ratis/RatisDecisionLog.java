@@ -154,13 +154,36 @@ public final class RatisDecisionLog implements DecisionLog {
         }
     }
 
+    /**
+     * A client aimed at the leader this node's server knows of. Without that it starts at the group's first peer,
+     * and when that peer is an old leader cut off by a partition (its connections hang rather than fail), every
+     * request spent its whole time limit waiting there, the client was replaced, and the next one started there
+     * again: a node could not propose for as long as the partition lasted (ChaosNetworkIT, isolating the leader).
+     */
     private RaftClient newClient() {
-        return RaftClient.newBuilder()
+        RaftClient.Builder builder = RaftClient.newBuilder()
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
                 .setProperties(clientProperties(config))
-                .setRetryPolicy(retryPolicy(config.requestTimeout()))
-                .build();
+                .setRetryPolicy(retryPolicy(config.requestTimeout()));
+        RaftPeerId leader = knownLeader();
+        if (leader != null) {
+            builder.setLeaderId(leader);
+        }
+        return builder.build();
+    }
+
+    /** The leader this node's server has heard of, or null (none yet, or the server is not running). */
+    private RaftPeerId knownLeader() {
+        RaftServer raftServer = server;
+        if (raftServer == null) {
+            return null;
+        }
+        try {
+            return raftServer.getDivision(group.getGroupId()).getInfo().getLeaderId();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
