@@ -113,13 +113,12 @@ public final class RealCoordinator implements CoordinatorUnderTest {
 
     @Override
     public long begin(Duration timeout) {
-        String idempotencyKey = UUID.randomUUID().toString(); // a retried begin begins one transaction
-        return call(api -> api.begin(new BeginTransactionRequest(timeout.toMillis()), idempotencyKey)).txId();
+        return begin(timeout, List.of());
     }
 
     /** Begins a transaction with these participants declared, as {@code GlobalTransactions.begin} does. */
     public long begin(Duration timeout, List<ParticipantAddress> declared) {
-        String idempotencyKey = UUID.randomUUID().toString();
+        String idempotencyKey = UUID.randomUUID().toString(); // a retried begin begins one transaction
         return call(api -> api.begin(new BeginTransactionRequest(timeout.toMillis(), declared), idempotencyKey)).txId();
     }
 

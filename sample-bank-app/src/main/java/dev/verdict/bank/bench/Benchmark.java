@@ -236,10 +236,7 @@ public final class Benchmark {
         }
         boolean gateway = options.modes().contains(Modes.VERDICT_GATEWAY);
         Duration part = gateway ? total.dividedBy(2) : total;
-        GlobalTransactions client = client(bank);
-        LoadResult direct = LoadRunner.run(LoadRunner.Settings.closedLoop(8, Duration.ZERO, part, options.seed() - 1),
-                workload::next, new VerdictTransfers(client, shardClients, options.transferTimeout(), (txId, at) -> { }));
-        long done = direct.committed();
+        long done = unmeasuredVerdictTransfers(bank, workload, shardClients, part, options.seed() - 1);
         if (gateway) {
             try (GatewayClient through = new GatewayClient(bank.gatewayUrl(), Duration.ofSeconds(2),
                     options.transferTimeout().plusSeconds(5))) {
@@ -260,9 +257,15 @@ public final class Benchmark {
         if (settle.isZero()) {
             return;
         }
-        LoadResult result = LoadRunner.run(LoadRunner.Settings.closedLoop(8, Duration.ZERO, settle, options.seed() - 3),
-                workload::next, new VerdictTransfers(client(bank), shardClients, options.transferTimeout(), (txId, at) -> { }));
-        out.printf("bench: failover settle: %d verdict transfers in %s%n", result.committed(), settle);
+        long done = unmeasuredVerdictTransfers(bank, workload, shardClients, settle, options.seed() - 3);
+        out.printf("bench: failover settle: %d verdict transfers in %s%n", done, settle);
+    }
+
+    /** Verdict transfers at 8 clients for {@code duration}, measured by nobody; returns how many committed. */
+    private long unmeasuredVerdictTransfers(DemoTopology bank, TransferWorkload workload, List<ShardClient> shardClients,
+            Duration duration, long seed) {
+        return LoadRunner.run(LoadRunner.Settings.closedLoop(8, Duration.ZERO, duration, seed), workload::next,
+                new VerdictTransfers(client(bank), shardClients, options.transferTimeout(), (txId, at) -> { })).committed();
     }
 
     private void measure(DemoTopology bank, String mode, int clients, List<ShardDb> shards, TransferWorkload workload,

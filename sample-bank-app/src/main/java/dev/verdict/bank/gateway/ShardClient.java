@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,13 +48,13 @@ public final class ShardClient {
     }
 
     /**
-     * The participant addresses of the agents that tell theirs, in the order given, for a transaction to declare
-     * when it begins. An agent that cannot be asked now is left out: it still enlists if the work reaches it, and
+     * The participant addresses of the agents that tell theirs, in the order given and each once (both legs of a
+     * transfer may be on one shard), for a transaction to declare when it begins. An agent that cannot be asked now is left out: it still enlists if the work reaches it, and
      * if it cannot be reached the work fails exactly as it would have.
      */
     public static List<ParticipantAddress> participantsOf(Collection<ShardClient> shards) {
         List<ParticipantAddress> addresses = new ArrayList<>(shards.size());
-        for (ShardClient shard : shards) {
+        for (ShardClient shard : new LinkedHashSet<>(shards)) {
             try {
                 addresses.add(shard.participant());
             } catch (ShardFailure unreachable) {

@@ -53,7 +53,7 @@ public class TransferService {
         AtomicLong txId = new AtomicLong();
         try {
             List<ShardClient> legShards = transfer.legsInAccountOrder().stream()
-                    .map(leg -> shards.forAccount(leg.accountId())).distinct().toList();
+                    .map(leg -> shards.forAccount(leg.accountId())).toList();
             TransactionOutcome outcome = transactions.execute(timeout, ShardClient.participantsOf(legShards), tx -> {
                 txId.set(tx.txId());
                 for (Transfer.Leg leg : transfer.legsInAccountOrder()) {
