@@ -14,6 +14,15 @@ import java.util.Objects;
 public sealed interface TxCommand {
 
     /**
+     * Whether applying this command a second time leaves the table as applying it once did. Every command is,
+     * except a Begin without an idempotency key: applied twice, it begins two transactions.
+     */
+    default boolean repeatable() {
+        return !(this instanceof Begin begin && begin.idempotencyKey() == null);
+    }
+
+
+    /**
      * Starts a transaction; the table assigns its id. A repeated idempotency key returns the first transaction.
      * The declared participants are enlisted by this same entry, exactly as an {@link Enlist} of each would.
      */

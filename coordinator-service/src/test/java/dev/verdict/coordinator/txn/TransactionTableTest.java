@@ -295,6 +295,15 @@ class TransactionTableTest {
     }
 
     @Test
+    void everyCommandButABeginWithoutAnIdempotencyKeyMayBeAppliedTwice() {
+        assertThat(new Begin(TIMEOUT, null).repeatable()).isFalse();
+        assertThat(new Begin(TIMEOUT, "key").repeatable()).isTrue();
+        assertThat(List.of(new Enlist(1, "a", "http://a"), new StartCommit(1),
+                new Decide(1, Outcome.ABORT, Map.of(), "x"), new Acknowledge(List.of()),
+                new Forget(List.of(1L)))).allMatch(TxCommand::repeatable);
+    }
+
+    @Test
     void startCommitIsIdempotent() {
         long txId = preparingWithAB();
         now = T0 + TIMEOUT + 1; // a repeat past the deadline still reports the state

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultTimeout transaction timeout used when the caller gives none
  * @param connectTimeout connect timeout of calls to the coordinator
  * @param readTimeout read timeout of calls to the coordinator; a commit waits for the whole prepare round
- * @param outcomePollTimeout how long commit keeps asking for the status when the coordinator could not answer
+ * @param outcomePollTimeout how long commit keeps asking (the commit again while no node can serve it, then the
+ *                           status) when the coordinator could not answer
  */
 @ConfigurationProperties("verdict.client")
 public record VerdictClientProperties(

@@ -22,12 +22,15 @@ import java.util.UUID;
  * connection failure or 503). {@link #execute} is the template most apps want: begin, run the work with the
  * transaction current (so RestClient calls carry {@code Verdict-Tx}), commit on success, abort on exception.
  *
- * <p>A commit whose answer is lost is never guessed: the client reads the linearizable status until the
- * decision is there, and throws {@link OutcomeUnknownException} if it is not within outcome-poll-timeout.
+ * <p>A commit whose answer is lost is never guessed: the client asks for the commit again while no node can
+ * serve it, reads the linearizable status once the transaction is frozen, and throws
+ * {@link OutcomeUnknownException} if the decision is not there within outcome-poll-timeout.
  */
 public final class GlobalTransactions {
 
     private static final Duration POLL_PAUSE = Duration.ofMillis(200);
+    /** Between commits no node could serve: short, as an election on the coordinators takes well under a second. */
+    private static final Duration COMMIT_RETRY_PAUSE = Duration.ofMillis(50);
 
     private final CoordinatorApi coordinator;
     private final Duration defaultTimeout;
@@ -61,18 +64,35 @@ public final class GlobalTransactions {
         return new GlobalTransaction(begun.txId(), begun.deadline());
     }
 
-    /** Asks the coordinator to commit: the answer is its logged decision, COMMITTED or ABORTED (with a reason). */
+    /**
+     * Asks the coordinator to commit: the answer is its logged decision, COMMITTED or ABORTED (with a reason).
+     *
+     * <p>When no node can serve the commit (a leader just died, say), the commit itself is asked again, not just
+     * the status: the StartCommit that freezes the transaction may have died with the old leader, and then only
+     * another commit (idempotent: a repeat of a frozen or decided transaction just reads its outcome) gets it
+     * decided; a status poll would wait for the deadline's ABORT.
+     */
     public TransactionOutcome commit(long txId) {
-        try {
-            return coordinator.commit(txId);
-        } catch (CoordinatorProblemException e) {
-            if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)
-                    || e.is(ErrorCode.DECISION_PENDING)) {
-                return awaitDecision(txId, e);
+        Instant giveUp = null;
+        while (true) {
+            RuntimeException unavailable;
+            try {
+                return coordinator.commit(txId);
+            } catch (CoordinatorProblemException e) {
+                if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)
+                        || e.is(ErrorCode.DECISION_PENDING)) {
+                    return awaitDecision(txId, e); // frozen already: the leader decides it, reading is enough
+                }
+                throw e;
+            } catch (CoordinatorUnavailableException e) {
+                unavailable = e;
             }
-            throw e;
-        } catch (CoordinatorUnavailableException e) {
-            return awaitDecision(txId, e);
+            giveUp = giveUp != null ? giveUp : clock.instant().plus(outcomePollTimeout);
+            if (!clock.instant().isBefore(giveUp)) {
+                throw new OutcomeUnknownException(txId, "outcome of transaction " + txId
+                        + " is not known yet; read its status later", unavailable);
+            }
+            pause(COMMIT_RETRY_PAUSE, txId);
         }
     }
 
@@ -147,12 +167,16 @@ public final class GlobalTransactions {
                 throw new OutcomeUnknownException(txId, "outcome of transaction " + txId
                         + " is not known yet; read its status later", last);
             }
-            try {
-                Thread.sleep(POLL_PAUSE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OutcomeUnknownException(txId, "interrupted while waiting for the outcome of " + txId, e);
-            }
+            pause(POLL_PAUSE, txId);
+        }
+    }
+
+    private static void pause(Duration pause, long txId) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutcomeUnknownException(txId, "interrupted while waiting for the outcome of " + txId, e);
         }
     }
 

@@ -92,15 +92,19 @@ final class BenchReport {
         String firstCommit = f.firstCommit() == null ? "none" : millis(f.firstCommit());
         String election = f.election() == null ? "not seen" : millis(f.election());
         String resolved = f.inDoubtBranches() == 0 ? "no in-doubt branch at the kill"
-                : f.lastInDoubtResolved() == null ? f.inDoubtBranches() + " in-doubt branches NOT resolved"
-                : String.format(Locale.ROOT, "%d in-doubt branches, last resolved %s after the kill, %s after the election (target <= %s: %s)",
+                : f.lastInDoubtResolved() == null ? f.inDoubtBranches() + " branches in doubt at the kill NOT resolved"
+                : String.format(Locale.ROOT, "%d branches in doubt at the kill, last resolved %s after the kill, %s after the election (target <= %s: %s)",
                         f.inDoubtBranches(), millis(f.lastInDoubtResolved()), millis(f.resolvedAfterElection()),
                         millis(IN_DOUBT_TARGET), mark(f.resolvedAfterElection() != null
                                 && f.resolvedAfterElection().compareTo(IN_DOUBT_TARGET) <= 0));
+        String later = f.laterBranches() == 0 ? "no branch of a transaction begun before the kill prepared after it"
+                : f.lastLaterResolved() == null ? f.laterBranches() + " branches of transactions begun before the kill, prepared after it, NOT all resolved"
+                : String.format(Locale.ROOT, "%d branches of transactions begun before the kill prepared after it, last resolved %s after the kill",
+                        f.laterBranches(), millis(f.lastLaterResolved()));
         return String.format(Locale.ROOT,
-                "failover (killed %s%s, new leader %s): election %s, kill to first commit %s (target <= %s: %s); %s; %d committed, %d errors during the run",
+                "failover (killed %s%s, new leader %s): election %s, kill to first commit %s (target <= %s: %s); %s; %s; %d committed, %d errors during the run",
                 f.killedNode(), f.killedAt() == null ? "" : " at " + f.killedAt(), f.newLeader(), election, firstCommit, millis(FIRST_COMMIT_TARGET),
-                mark(f.firstCommit() != null && f.firstCommit().compareTo(FIRST_COMMIT_TARGET) <= 0), resolved,
+                mark(f.firstCommit() != null && f.firstCommit().compareTo(FIRST_COMMIT_TARGET) <= 0), resolved, later,
                 f.committed(), f.errors());
     }
 

@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
  * Mode {@code failover}: verdict transfers at a steady rate; after {@code before}, the coordinator leader is killed
  * ({@code kill -9}); the run goes on for {@code after}. Measured: the kill to a surviving node naming a new leader
  * (polled every 10 ms), the kill to the first COMMITTED answer of a transfer begun after the kill, and the kill to
- * the last in-doubt branch leaving {@code pg_prepared_xacts} (in-doubt: a branch of a transaction begun before the
- * kill that was prepared at or after it, i.e. whose end was up to the next leader). The killed node is restarted
- * and rejoins before the next round.
+ * the last in-doubt branch leaving {@code pg_prepared_xacts} (in doubt: prepared at the kill, so its end was up to
+ * the next leader); apart from those, the branches of transactions begun before the kill that were prepared only
+ * after it. The killed node is restarted and rejoins before the next round.
  */
 final class FailoverRun {
 
@@ -80,20 +80,21 @@ final class FailoverRun {
             newLeader = elected[0];
             result = run.get();
             long maxTxBeforeKill = begins.stream().filter(b -> b[1] - kill < 0).mapToLong(b -> b[0]).max().orElse(-1);
-            // wait (bounded) until every in-doubt branch has left pg_prepared_xacts
+            // wait (bounded) until every branch prepared at the kill, and every later one of a transaction begun
+            // before it, has left pg_prepared_xacts
             long giveUp = System.nanoTime() + resolveTimeout.toNanos();
-            List<PreparedWatcher.Seen> inDoubt = inDoubt(watcher.seen(), maxTxBeforeKill, kill);
-            while (inDoubt.stream().anyMatch(s -> s.goneAt() == 0) && System.nanoTime() - giveUp < 0) {
+            while (System.nanoTime() - giveUp < 0 && !allGone(watcher.seen(), maxTxBeforeKill, kill)) {
                 Thread.sleep(20); // condition poll
-                inDoubt = inDoubt(watcher.seen(), maxTxBeforeKill, kill);
             }
-            Duration lastResolved = inDoubt.isEmpty() || inDoubt.stream().anyMatch(s -> s.goneAt() == 0) ? null
-                    : Duration.ofNanos(inDoubt.stream().mapToLong(PreparedWatcher.Seen::goneAt).max().getAsLong() - kill);
+            List<PreparedWatcher.Seen> seen = watcher.seen();
+            List<PreparedWatcher.Seen> inDoubt = inDoubtAtKill(seen, kill);
+            List<PreparedWatcher.Seen> later = preparedAfterKill(seen, maxTxBeforeKill, kill);
             long firstCommit = firstCommitAfterKill.get();
             FailoverResult failover = new FailoverResult(killed, newLeader,
                     electedAt == 0 ? null : Duration.ofNanos(electedAt - kill),
                     firstCommit == Long.MAX_VALUE ? null : Duration.ofNanos(firstCommit - kill),
-                    inDoubt.size(), lastResolved, result.committed(), result.errors(), killedAt);
+                    inDoubt.size(), lastGone(inDoubt, kill), later.size(), lastGone(later, kill),
+                    result.committed(), result.errors(), killedAt);
             // bring the killed node back for what follows
             leader.start();
             leader.awaitHealthy(Duration.ofSeconds(120));
@@ -102,8 +103,33 @@ final class FailoverRun {
         }
     }
 
-    static List<PreparedWatcher.Seen> inDoubt(List<PreparedWatcher.Seen> seen, long maxTxBeforeKill, long kill) {
-        return seen.stream().filter(s -> s.txId() <= maxTxBeforeKill && (s.goneAt() == 0 || s.goneAt() - kill >= 0)).toList();
+    /**
+     * The branches in doubt at the kill: prepared before it and still prepared at it, so their outcome was up to
+     * the next leader (the target is about these).
+     */
+    static List<PreparedWatcher.Seen> inDoubtAtKill(List<PreparedWatcher.Seen> seen, long kill) {
+        return seen.stream().filter(s -> s.firstSeen() - kill < 0 && (s.goneAt() == 0 || s.goneAt() - kill >= 0)).toList();
+    }
+
+    /**
+     * Branches of transactions begun before the kill but prepared only after it, by the next leader: not in doubt
+     * at the kill, yet their transactions lived through it (often waiting on rows the in-doubt ones locked).
+     */
+    static List<PreparedWatcher.Seen> preparedAfterKill(List<PreparedWatcher.Seen> seen, long maxTxBeforeKill, long kill) {
+        return seen.stream().filter(s -> s.txId() <= maxTxBeforeKill && s.firstSeen() - kill >= 0).toList();
+    }
+
+    private static boolean allGone(List<PreparedWatcher.Seen> seen, long maxTxBeforeKill, long kill) {
+        return inDoubtAtKill(seen, kill).stream().allMatch(s -> s.goneAt() != 0)
+                && preparedAfterKill(seen, maxTxBeforeKill, kill).stream().allMatch(s -> s.goneAt() != 0);
+    }
+
+    /** From the kill until the last of {@code branches} left pg_prepared_xacts; null when none, or one is still there. */
+    private static Duration lastGone(List<PreparedWatcher.Seen> branches, long kill) {
+        if (branches.isEmpty() || branches.stream().anyMatch(s -> s.goneAt() == 0)) {
+            return null;
+        }
+        return Duration.ofNanos(branches.stream().mapToLong(PreparedWatcher.Seen::goneAt).max().getAsLong() - kill);
     }
 
     /** Polls the surviving nodes until one names a leader other than {@code killed}: {nodeId, nanoTime}. */

@@ -57,27 +57,30 @@ class BenchReportTest {
     @Test
     void failoversAreJudgedFromTheKillAndFromTheElection() {
         FailoverResult fast = new FailoverResult("n1", "n2", Duration.ofMillis(600), Duration.ofMillis(900), 3,
-                Duration.ofMillis(1500), 100, 2);
+                Duration.ofMillis(1500), 4, Duration.ofMillis(2500), 100, 2, null);
         assertThat(fast.resolvedAfterElection()).isEqualTo(Duration.ofMillis(900));
         assertThat(BenchReport.describe(fast))
                 .contains("election 600 ms", "kill to first commit 900 ms (target <= 1000 ms: met)",
-                        "3 in-doubt branches, last resolved 1500 ms after the kill, 900 ms after the election (target <= 2000 ms: met)");
-        FailoverResult slow = new FailoverResult("n1", "n3", Duration.ofMillis(700), null, 2, null, 0, 9);
+                        "3 branches in doubt at the kill, last resolved 1500 ms after the kill, 900 ms after the election (target <= 2000 ms: met)",
+                        "4 branches of transactions begun before the kill prepared after it, last resolved 2500 ms after the kill");
+        FailoverResult slow = new FailoverResult("n1", "n3", Duration.ofMillis(700), null, 2, null, 0, null, 0, 9, null);
         assertThat(BenchReport.describe(slow)).contains("kill to first commit none (target <= 1000 ms: NOT met)",
-                "2 in-doubt branches NOT resolved");
-        FailoverResult none = new FailoverResult("n2", "n1", Duration.ofMillis(500), Duration.ofMillis(800), 0, null, 50, 0);
+                "2 branches in doubt at the kill NOT resolved",
+                "no branch of a transaction begun before the kill prepared after it");
+        FailoverResult none = new FailoverResult("n2", "n1", Duration.ofMillis(500), Duration.ofMillis(800), 0, null, 0, null, 50, 0, null);
         assertThat(BenchReport.describe(none)).contains("no in-doubt branch at the kill");
     }
 
     @Test
-    void inDoubtBranchesAreThoseOfTransactionsBegunBeforeTheKillAndStillPreparedAtIt() {
+    void inDoubtBranchesAreThosePreparedAtTheKillAndLaterOnesOfOlderTransactionsAreCountedApart() {
         long kill = 1_000;
         List<PreparedWatcher.Seen> seen = List.of(
                 new PreparedWatcher.Seen("verdict:c:5:shard-0", 5, 900, 950, 960),   // resolved before the kill
                 new PreparedWatcher.Seen("verdict:c:6:shard-0", 6, 990, 1200, 1250), // prepared at the kill
                 new PreparedWatcher.Seen("verdict:c:7:shard-1", 7, 1100, 1300, 0),   // prepared after it, still there
                 new PreparedWatcher.Seen("verdict:c:9:shard-1", 9, 1100, 1150, 1160)); // begun after the kill
-        assertThat(FailoverRun.inDoubt(seen, 7, kill)).extracting(PreparedWatcher.Seen::txId).containsExactly(6L, 7L);
+        assertThat(FailoverRun.inDoubtAtKill(seen, kill)).extracting(PreparedWatcher.Seen::txId).containsExactly(6L);
+        assertThat(FailoverRun.preparedAfterKill(seen, 7, kill)).extracting(PreparedWatcher.Seen::txId).containsExactly(7L);
         assertThat(PreparedWatcher.txIdOf("verdict:verdict:42:shard-0")).isEqualTo(42);
         assertThat(PreparedWatcher.txIdOf("bench-raw2pc:abc:1:0")).isEqualTo(-1);
     }

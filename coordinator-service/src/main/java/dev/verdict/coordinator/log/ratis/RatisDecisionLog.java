@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +91,8 @@ public final class RatisDecisionLog implements DecisionLog {
     private final Object clientLock = new Object();
     private final java.util.Queue<Thread> closers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile RaftClient client;
+    /** Clients replaced because a new leader was heard of: what fails on them is sent again (one id per change). */
+    private final Set<ClientId> retiredForNewLeader = ConcurrentHashMap.newKeySet();
 
     /** Builds the node without starting it; see {@link #start()}. */
     public RatisDecisionLog(RaftNodeConfig config) {
@@ -98,7 +102,7 @@ public final class RatisDecisionLog implements DecisionLog {
     public RatisDecisionLog(RaftNodeConfig config, LocalReplica replica) {
         this.config = Objects.requireNonNull(config, "config");
         this.replica = Objects.requireNonNull(replica, "replica");
-        this.stateMachine = new TransactionStateMachine(replica);
+        this.stateMachine = new TransactionStateMachine(replica, this::aimAt);
         List<RaftPeer> peers = new ArrayList<>();
         config.peers().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
         this.group = RaftGroup.valueOf(config.groupId(), peers);
@@ -161,16 +165,54 @@ public final class RatisDecisionLog implements DecisionLog {
      * again: a node could not propose for as long as the partition lasted (ChaosNetworkIT, isolating the leader).
      */
     private RaftClient newClient() {
+        return newClient(knownLeader());
+    }
+
+    private RaftClient newClient(RaftPeerId leader) {
         RaftClient.Builder builder = RaftClient.newBuilder()
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
                 .setProperties(clientProperties(config))
                 .setRetryPolicy(retryPolicy(config.requestTimeout()));
-        RaftPeerId leader = knownLeader();
         if (leader != null) {
             builder.setLeaderId(leader);
         }
         return builder.build();
+    }
+
+    /**
+     * Aims proposals at a leader this node has just heard of. A client left aimed at a dead leader spends a whole
+     * attempt (seconds) on it before it asks elsewhere, and every entry in flight holds a group-commit slot all
+     * that time: after a leader died, the survivors could not commit for 2-3 s after the election (the benchmark's
+     * failover mode). So the client is replaced by one aimed at the new leader, and the old one is closed: what
+     * was in flight through it fails at once and is sent again through the new client (see
+     * {@link #sendEntry(TxCodec.Entry, long)}) instead of waiting for the dead node.
+     */
+    void aimAt(RaftPeerId leader) {
+        RaftClient old;
+        synchronized (clientLock) {
+            RaftClient current = client;
+            if (closed.get() || current == null || leader.equals(current.getLeaderId())) {
+                return;
+            }
+            old = current;
+            client = newClient(leader);
+            retiredForNewLeader.add(old.getId());
+        }
+        LOG.info("{}: Raft client aimed at the new leader {}", config.nodeId(), leader);
+        closeInBackground(old);
+    }
+
+    /** Entries handed to the Raft client so far (for tests: a proposal is in flight once this moved). */
+    long entriesSent() {
+        return committer.entriesSent();
+    }
+
+    /** The node this log's proposals are sent to first (the leader its Raft client believes in), or null. */
+    String proposalTarget() {
+        RaftClient current = client;
+        RaftPeerId leader = current == null ? null : current.getLeaderId();
+        return leader == null ? null : leader.toString();
     }
 
     /** The leader this node's server has heard of, or null (none yet, or the server is not running). */
@@ -201,6 +243,11 @@ public final class RatisDecisionLog implements DecisionLog {
             client = newClient();
         }
         LOG.info("{}: replaced the Raft client after a failed request", config.nodeId());
+        closeInBackground(old);
+    }
+
+    /** Off the caller's thread: it may be a gRPC callback or Ratis server thread. */
+    private void closeInBackground(RaftClient old) {
         Thread closer = Thread.ofPlatform().daemon(true).name("verdict-client-close-" + config.nodeId())
                 .start(() -> closeQuietly(old));
         closers.add(closer);
@@ -286,12 +333,24 @@ public final class RatisDecisionLog implements DecisionLog {
 
     /** Sends one group of commands as one Raft entry. */
     private CompletableFuture<List<TxResult>> sendEntry(TxCodec.Entry entry) {
+        return sendEntry(entry, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeout().toMillis()));
+    }
+
+    /**
+     * One attempt through the current client; an entry whose client was retired by {@link #aimAt} (it was in
+     * flight to the old leader) is sent again through the new one, within the same time limit. Sending again
+     * applies the commands twice if the old leader committed them before it died, so only an entry of
+     * {@linkplain TxCommand#repeatable() repeatable} commands is sent again; any other fails as before (outcome
+     * unknown, the caller decides).
+     */
+    private CompletableFuture<List<TxResult>> sendEntry(TxCodec.Entry entry, long deadlineNanos) {
         RaftClient raftClient = client;
         if (raftClient == null || closed.get()) {
             return CompletableFuture.failedFuture(notRunning());
         }
+        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeEntry(entry)));
-        return request(raftClient, true, raftClient.async().send(message),
+        CompletableFuture<List<TxResult>> sent = request(raftClient, true, raftClient.async().send(message),
                 "proposal of " + entry.commands().size() + " command(s)", reply -> {
                     List<TxResult> results = TxCodec.decodeResults(reply.getMessage().getContent().toByteArray());
                     if (results.size() != entry.commands().size()) {
@@ -299,7 +358,12 @@ public final class RatisDecisionLog implements DecisionLog {
                                 + " commands answered with " + results.size() + " results");
                     }
                     return results;
-                }, config.requestTimeout().toMillis());
+                }, Math.max(1, leftMillis));
+        return sent.exceptionallyCompose(error -> retiredForNewLeader.contains(raftClient.getId())
+                && entry.commands().stream().allMatch(TxCommand::repeatable)
+                && !closed.get() && deadlineNanos - System.nanoTime() > 0
+                ? sendEntry(entry, deadlineNanos)
+                : CompletableFuture.failedFuture(error));
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -71,13 +72,27 @@ public final class TransactionStateMachine extends BaseStateMachine {
     /** The latest entry timestamp this node stamped (as leader) or applied: stamps never go backwards. */
     private final AtomicLong lastTimestamp = new AtomicLong();
 
+    /** Told of every leader this node hears of (itself included), on a Ratis thread; must not block. */
+    private final Consumer<RaftPeerId> leaderObserver;
+
     public TransactionStateMachine(LocalReplica replica) {
-        this(replica, System::currentTimeMillis);
+        this(replica, leader -> {
+        });
+    }
+
+    public TransactionStateMachine(LocalReplica replica, Consumer<RaftPeerId> leaderObserver) {
+        this(replica, System::currentTimeMillis, leaderObserver);
     }
 
     TransactionStateMachine(LocalReplica replica, LongSupplier clock) {
+        this(replica, clock, leader -> {
+        });
+    }
+
+    private TransactionStateMachine(LocalReplica replica, LongSupplier clock, Consumer<RaftPeerId> leaderObserver) {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.leaderObserver = Objects.requireNonNull(leaderObserver, "leaderObserver");
     }
 
     public LocalReplica replica() {
@@ -291,6 +306,9 @@ public final class TransactionStateMachine extends BaseStateMachine {
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         if (!groupMemberId.getPeerId().equals(newLeaderId)) {
             lostLeadership("leader is now " + newLeaderId);
+        }
+        if (newLeaderId != null) {
+            leaderObserver.accept(newLeaderId);
         }
     }
 

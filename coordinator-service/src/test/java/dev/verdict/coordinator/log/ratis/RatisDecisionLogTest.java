@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,13 +150,14 @@ class RatisDecisionLogTest {
             String survivorId = cluster.other(oldLeader);
             RatisDecisionLog survivor = cluster.node(survivorId);
             // Crash the leader and, at the same moment, propose through a survivor: the client first hits the
-            // dying leader, then retries until the new leader takes the proposal.
+            // dying leader, then the proposal reaches the new leader (sent again once the survivor hears of it,
+            // which a Begin with an idempotency key allows).
             RatisDecisionLog dying = cluster.node(oldLeader);
             Thread crash = Thread.ofPlatform().start(() -> cluster.stop(oldLeader));
             // Closing starts by stopping the leader role (no more heartbeats): from then on, it is as if killed.
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> dying.leaderTerm() == 0);
             long crashedAt = System.nanoTime();
-            long txId = applied(survivor.propose(new TxCommand.Begin(60_000, null))).txId();
+            long txId = applied(survivor.propose(new TxCommand.Begin(60_000, "across-the-crash"))).txId();
             long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAt);
             crash.join();
             LOG.info("first commit {} ms after the leader was killed", failoverMillis);
@@ -177,6 +179,53 @@ class RatisDecisionLogTest {
             assertThat(restarted.replica().read(t -> t.query(new TxQuery.Get(second.txId()))).getFirst().state())
                     .isEqualTo(TxState.COMMITTED);
             assertThat(read(restarted, first.txId()).decisionIndex()).isEqualTo(first.decisionIndex());
+        }
+    }
+
+    @Test
+    void afterALeaderCrashEveryNodeAimsItsProposalsAtTheNewLeaderBeforeItProposesAnything() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {
+            String oldLeader = cluster.awaitLeader(ELECTION);
+            for (RatisDecisionLog node : cluster.runningNodes()) {
+                applied(node.propose(new TxCommand.Begin(60_000, null)));
+                assertThat(node.proposalTarget()).isEqualTo(oldLeader);
+            }
+
+            cluster.stop(oldLeader);
+            String newLeader = cluster.awaitLeader(ELECTION);
+
+            // No proposal has failed over yet: only hearing of the new leader can have moved the clients, so the
+            // first proposal after a crash does not spend an attempt on the dead node.
+            await().atMost(ELECTION).untilAsserted(() -> assertThat(cluster.runningNodes())
+                    .allSatisfy(node -> assertThat(node.proposalTarget()).isEqualTo(newLeader)));
+            String follower = cluster.other(newLeader);
+            assertThat(applied(cluster.node(follower).propose(new TxCommand.Begin(60_000, null))).state())
+                    .isEqualTo(TxState.ACTIVE);
+        }
+    }
+
+    @Test
+    void aRepeatableProposalInFlightWhenTheNodeHearsOfANewLeaderIsSentAgainThroughTheNewClient() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3,
+                c -> c.withRequestTimeout(Duration.ofSeconds(60))).startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            String survivorId = cluster.other(leader);
+            RatisDecisionLog survivor = cluster.node(survivorId);
+            List<String> stopped = cluster.ids().stream().filter(id -> !id.equals(survivorId)).toList();
+            stopped.forEach(cluster::stop);
+
+            // Without a quorum the proposal stays in flight on the survivor's client...
+            long sentBefore = survivor.entriesSent();
+            CompletableFuture<TxResult> begin = survivor.propose(new TxCommand.Begin(60_000, "in-flight"));
+            await().atMost(ELECTION).until(() -> survivor.entriesSent() > sentBefore);
+            // ...when the survivor hears of a leader its client is not aimed at: the client is replaced and closed.
+            String elsewhere = cluster.ids().stream().filter(id -> !id.equals(survivor.proposalTarget()))
+                    .findFirst().orElseThrow();
+            survivor.aimAt(RaftPeerId.valueOf(elsewhere));
+            assertThat(begin).isNotDone();
+
+            stopped.forEach(cluster::start);
+            assertThat(applied(begin).state()).isEqualTo(TxState.ACTIVE);
         }
     }
 
