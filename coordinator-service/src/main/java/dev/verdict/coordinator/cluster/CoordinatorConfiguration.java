@@ -5,6 +5,7 @@ import dev.verdict.coordinator.commit.DecisionWaiter;
 import dev.verdict.coordinator.commit.DriverSettings;
 import dev.verdict.coordinator.commit.HttpParticipantGateway;
 import dev.verdict.coordinator.commit.SingleThreadScheduler;
+import dev.verdict.coordinator.commit.StandbyWarmUp;
 import dev.verdict.coordinator.commit.TransactionCoordinator;
 import dev.verdict.coordinator.commit.TwoPhaseCommitDriver;
 import dev.verdict.coordinator.log.DecisionLog;
@@ -47,6 +48,13 @@ class CoordinatorConfiguration {
                 properties.retryMin().toMillis(), properties.retryMax().toMillis(), ACK_BATCH_SIZE, ACK_FLUSH_MILLIS,
                 properties.forgetAfter().toMillis());
         return new TwoPhaseCommitDriver(log, gateway, scheduler, settings);
+    }
+
+    @Bean
+    StandbyWarmUp standbyWarmUp(DecisionLog log, HttpParticipantGateway gateway) {
+        StandbyWarmUp warmUp = new StandbyWarmUp(gateway);
+        log.addListener(warmUp);
+        return warmUp;
     }
 
     @Bean

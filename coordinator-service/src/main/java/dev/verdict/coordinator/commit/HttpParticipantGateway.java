@@ -92,6 +92,19 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
         });
     }
 
+    /**
+     * Lists the participant's branches (read only) through the same HTTP client, proxy and time limit as PREPARE
+     * and phase 2, but outside the circuit breaker and the retry: a standby's warm-up of an agent that is down
+     * must not make the leader's real calls to it fail fast.
+     */
+    @Override
+    public CompletableFuture<Void> warmUp(ParticipantView participant) {
+        return timeLimiter.executeCompletionStage(timer, () -> CompletableFuture.runAsync(
+                        () -> client(participant).branches(), calls))
+                .toCompletableFuture()
+                .handle((ignored, failure) -> null);
+    }
+
     private <T> CompletableFuture<T> call(ParticipantView participant, Supplier<T> call) {
         CircuitBreaker breaker = breakers.circuitBreaker(participant.participantId());
         Supplier<T> guarded = Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call));

@@ -15,4 +15,12 @@ public interface ParticipantGateway {
 
     /** Phase 2; completes when the participant acknowledged that its branch is in the decided state. */
     CompletableFuture<Void> deliver(ParticipantView participant, long txId, Outcome outcome, long decisionIndex);
+
+    /**
+     * Readies the way to a participant this node may have to call once it leads, with a call that changes no
+     * branch; see {@link StandbyWarmUp}. Completes when done, whether or not the participant answered.
+     */
+    default CompletableFuture<Void> warmUp(ParticipantView participant) {
+        return CompletableFuture.completedFuture(null);
+    }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -91,8 +92,8 @@ public final class RatisDecisionLog implements DecisionLog {
     private final Object clientLock = new Object();
     private final java.util.Queue<Thread> closers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile RaftClient client;
-    /** Clients replaced because a new leader was heard of: what fails on them is sent again (one id per change). */
-    private final Set<ClientId> retiredForNewLeader = ConcurrentHashMap.newKeySet();
+    /** Entries proposed and not yet answered; {@link #aimAt} sends the repeatable ones again. */
+    private final Set<Proposal> proposals = ConcurrentHashMap.newKeySet();
 
     /** Builds the node without starting it; see {@link #start()}. */
     public RatisDecisionLog(RaftNodeConfig config) {
@@ -184,9 +185,9 @@ public final class RatisDecisionLog implements DecisionLog {
      * Aims proposals at a leader this node has just heard of. A client left aimed at a dead leader spends a whole
      * attempt (seconds) on it before it asks elsewhere, and every entry in flight holds a group-commit slot all
      * that time: after a leader died, the survivors could not commit for 2-3 s after the election (the benchmark's
-     * failover mode). So the client is replaced by one aimed at the new leader, and the old one is closed: what
-     * was in flight through it fails at once and is sent again through the new client (see
-     * {@link #sendEntry(TxCodec.Entry, long)}) instead of waiting for the dead node.
+     * failover mode). So the client is replaced by one aimed at the new leader, the entries in flight through the
+     * old one are sent again through the new one (see {@link Proposal}) instead of waiting for the dead node, and
+     * the old client is closed.
      */
     void aimAt(RaftPeerId leader) {
         RaftClient old;
@@ -197,9 +198,14 @@ public final class RatisDecisionLog implements DecisionLog {
             }
             old = current;
             client = newClient(leader);
-            retiredForNewLeader.add(old.getId());
         }
         LOG.info("{}: Raft client aimed at the new leader {}", config.nodeId(), leader);
+        for (Proposal proposal : proposals) {
+            if (proposal.repeatable() && proposal.via.compareAndSet(old, null)) {
+                attempt(proposal);
+            }
+        }
+        // Closing waits for the old client's channels (up to seconds, for a dead node): nothing waits on it now.
         closeInBackground(old);
     }
 
@@ -333,24 +339,30 @@ public final class RatisDecisionLog implements DecisionLog {
 
     /** Sends one group of commands as one Raft entry. */
     private CompletableFuture<List<TxResult>> sendEntry(TxCodec.Entry entry) {
-        return sendEntry(entry, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeout().toMillis()));
+        Proposal proposal = new Proposal(entry,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeout().toMillis()));
+        proposals.add(proposal);
+        proposal.result.whenComplete((results, failure) -> proposals.remove(proposal));
+        attempt(proposal);
+        return proposal.result;
     }
 
     /**
-     * One attempt through the current client; an entry whose client was retired by {@link #aimAt} (it was in
-     * flight to the old leader) is sent again through the new one, within the same time limit. Sending again
-     * applies the commands twice if the old leader committed them before it died, so only an entry of
-     * {@linkplain TxCommand#repeatable() repeatable} commands is sent again; any other fails as before (outcome
-     * unknown, the caller decides).
+     * Sends the proposal through the current client. An attempt answers the proposal unless a later attempt has
+     * replaced it: {@link #aimAt} sends a repeatable proposal again through the client aimed at a new leader, and
+     * then the first answer wins (a success of the old attempt, or the new attempt's answer).
      */
-    private CompletableFuture<List<TxResult>> sendEntry(TxCodec.Entry entry, long deadlineNanos) {
+    private void attempt(Proposal proposal) {
         RaftClient raftClient = client;
         if (raftClient == null || closed.get()) {
-            return CompletableFuture.failedFuture(notRunning());
+            proposal.result.completeExceptionally(notRunning());
+            return;
         }
-        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        proposal.via.set(raftClient);
+        long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(proposal.deadlineNanos - System.nanoTime()));
+        TxCodec.Entry entry = proposal.entry;
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeEntry(entry)));
-        CompletableFuture<List<TxResult>> sent = request(raftClient, true, raftClient.async().send(message),
+        request(raftClient, true, raftClient.async().send(message),
                 "proposal of " + entry.commands().size() + " command(s)", reply -> {
                     List<TxResult> results = TxCodec.decodeResults(reply.getMessage().getContent().toByteArray());
                     if (results.size() != entry.commands().size()) {
@@ -358,12 +370,35 @@ public final class RatisDecisionLog implements DecisionLog {
                                 + " commands answered with " + results.size() + " results");
                     }
                     return results;
-                }, Math.max(1, leftMillis));
-        return sent.exceptionallyCompose(error -> retiredForNewLeader.contains(raftClient.getId())
-                && entry.commands().stream().allMatch(TxCommand::repeatable)
-                && !closed.get() && deadlineNanos - System.nanoTime() > 0
-                ? sendEntry(entry, deadlineNanos)
-                : CompletableFuture.failedFuture(error));
+                }, leftMillis).whenComplete((results, failure) -> {
+                    if (failure == null) {
+                        proposal.result.complete(results);
+                    } else if (proposal.via.get() == raftClient) {
+                        proposal.result.completeExceptionally(failure);
+                    }
+                });
+    }
+
+    /**
+     * One entry on its way through the log. Sending it again applies its commands twice if the old leader had
+     * committed it before it died, so only an entry of {@linkplain TxCommand#repeatable() repeatable} commands is
+     * sent again; any other is answered by its one attempt (on a failure: outcome unknown, the caller decides).
+     */
+    private static final class Proposal {
+        final TxCodec.Entry entry;
+        final long deadlineNanos;
+        final CompletableFuture<List<TxResult>> result = new CompletableFuture<>();
+        /** The client of the attempt that answers; null while {@link #aimAt} hands it to a new one. */
+        final AtomicReference<RaftClient> via = new AtomicReference<>();
+
+        Proposal(TxCodec.Entry entry, long deadlineNanos) {
+            this.entry = entry;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        boolean repeatable() {
+            return entry.commands().stream().allMatch(TxCommand::repeatable) && deadlineNanos - System.nanoTime() > 0;
+        }
     }
 
     @Override
