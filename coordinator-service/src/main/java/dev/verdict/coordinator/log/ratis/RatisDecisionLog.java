@@ -359,6 +359,10 @@ public final class RatisDecisionLog implements DecisionLog {
             return;
         }
         proposal.via.set(raftClient);
+        if (client != raftClient && proposal.repeatable() && proposal.via.compareAndSet(raftClient, null)) {
+            attempt(proposal); // the client was replaced between reading and claiming it: use the new one
+            return;
+        }
         long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(proposal.deadlineNanos - System.nanoTime()));
         TxCodec.Entry entry = proposal.entry;
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeEntry(entry)));
