@@ -14,7 +14,6 @@ import dev.verdict.coordinator.txn.TxResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,11 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -42,13 +36,9 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +65,6 @@ import org.slf4j.LoggerFactory;
 public final class RatisDecisionLog implements DecisionLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(RatisDecisionLog.class);
-
-    /** Pause between client retries while no leader answers (a leader hint from a follower is used at once). */
-    static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(50, TimeUnit.MILLISECONDS);
-    static final int SNAPSHOTS_RETAINED = 3;
 
     private final RaftNodeConfig config;
     private final LocalReplica replica;
@@ -143,7 +129,7 @@ public final class RatisDecisionLog implements DecisionLog {
                     .setServerId(selfId)
                     .setGroup(group)
                     .setStateMachine(stateMachine)
-                    .setProperties(serverProperties(config))
+                    .setProperties(RatisSettings.serverProperties(config))
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             this.server = raftServer;
@@ -173,8 +159,8 @@ public final class RatisDecisionLog implements DecisionLog {
         RaftClient.Builder builder = RaftClient.newBuilder()
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
-                .setProperties(clientProperties(config))
-                .setRetryPolicy(retryPolicy(config.requestTimeout()));
+                .setProperties(RatisSettings.clientProperties(config))
+                .setRetryPolicy(RatisSettings.retryPolicy(config.requestTimeout()));
         if (leader != null) {
             builder.setLeaderId(leader);
         }
@@ -266,64 +252,6 @@ public final class RatisDecisionLog implements DecisionLog {
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: closing a Raft client failed", config.nodeId(), e);
         }
-    }
-
-    static RaftProperties serverProperties(RaftNodeConfig config) {
-        RaftProperties properties = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().toFile()));
-        GrpcConfigKeys.Server.setPort(properties, config.port());
-
-        TimeDuration min = millis(config.electionTimeoutMin());
-        TimeDuration max = millis(config.electionTimeoutMax());
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, min);
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, max);
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(properties, min);
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties, max);
-
-        // A leader that lost its majority may run again soon (Ratis waits 10 s by default): after a partition heals
-        // it may hold the only up-to-date log, and the group would be without a leader all that time.
-        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,
-                TimeDuration.valueOf(config.electionTimeoutMax().toMillis() * 2, TimeUnit.MILLISECONDS));
-
-        // Status reads are linearizable everywhere (DESIGN rule 8): a follower asks the leader for the read index
-        // and answers once it has applied that far; no lease, so a deposed leader can never serve a stale read.
-        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.Read.setTimeout(properties, millis(config.requestTimeout()));
-
-        // Ratis logs an extra entry for every commit-index advance by default: a second append and fsync on every
-        // node for each command. It only lets a restarted node apply before it hears from a leader; Verdict answers
-        // nothing from an unconfirmed replica anyway (reads go through the read index), so it is turned off.
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
-
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThreshold());
-        RaftServerConfigKeys.Snapshot.setCreationGap(properties, Math.max(1, Math.min(1024, config.snapshotThreshold())));
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, SNAPSHOTS_RETAINED);
-        return properties;
-    }
-
-    static RaftProperties clientProperties(RaftNodeConfig config) {
-        RaftProperties properties = new RaftProperties();
-        // One attempt may wait this long (e.g. on a leader that lost its quorum) before the client retries elsewhere.
-        long attemptMillis = Math.max(config.electionTimeoutMax().toMillis() * 2,
-                Math.min(3_000, config.requestTimeout().toMillis() / 2));
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(attemptMillis, TimeUnit.MILLISECONDS));
-        return properties;
-    }
-
-    /** Retries every kind of request across leader changes, until {@code requestTimeout} after it was issued. */
-    static RetryPolicy retryPolicy(Duration requestTimeout) {
-        RequestTypeDependentRetryPolicy.Builder builder = RequestTypeDependentRetryPolicy.newBuilder();
-        RetryPolicy perAttempt = RetryPolicies.retryForeverWithSleep(RETRY_SLEEP);
-        for (TypeCase type : TypeCase.values()) {
-            builder.setRetryPolicy(type, perAttempt);
-            builder.setTimeout(type, millis(requestTimeout));
-        }
-        return builder.build();
-    }
-
-    private static TimeDuration millis(Duration duration) {
-        return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- DecisionLog

@@ -98,7 +98,7 @@ class RaftNodeConfigTest {
         RaftNodeConfig config = RaftNodeConfig.of("prod", "n2", peers(), DIR)
                 .withElectionTimeout(Duration.ofMillis(300), Duration.ofMillis(700))
                 .withSnapshotThreshold(123);
-        RaftProperties properties = RatisDecisionLog.serverProperties(config);
+        RaftProperties properties = RatisSettings.serverProperties(config);
         assertThat(GrpcConfigKeys.Server.port(properties)).isEqualTo(9870);
         assertThat(RaftServerConfigKeys.storageDir(properties)).containsExactly(DIR.resolve("").toFile());
         assertThat(RaftServerConfigKeys.Rpc.timeoutMin(properties).toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
@@ -108,7 +108,7 @@ class RaftNodeConfigTest {
         assertThat(RaftServerConfigKeys.Read.option(properties)).isEqualTo(RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         assertThat(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(properties)).isTrue();
         assertThat(RaftServerConfigKeys.Snapshot.autoTriggerThreshold(properties)).isEqualTo(123);
-        assertThat(RatisDecisionLog.retryPolicy(config.requestTimeout()))
+        assertThat(RatisSettings.retryPolicy(config.requestTimeout()))
                 .isInstanceOf(RequestTypeDependentRetryPolicy.class);
     }
 }
