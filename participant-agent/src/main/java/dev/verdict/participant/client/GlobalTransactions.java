@@ -81,7 +81,8 @@ public final class GlobalTransactions {
             } catch (CoordinatorProblemException e) {
                 if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)
                         || e.is(ErrorCode.DECISION_PENDING)) {
-                    return awaitDecision(txId, e); // frozen already: the leader decides it, reading is enough
+                    // frozen already: the leader decides it, reading is enough (within the same time limit)
+                    return awaitDecision(txId, e, giveUp != null ? giveUp : clock.instant().plus(outcomePollTimeout));
                 }
                 throw e;
             } catch (CoordinatorUnavailableException e) {
@@ -89,8 +90,7 @@ public final class GlobalTransactions {
             }
             giveUp = giveUp != null ? giveUp : clock.instant().plus(outcomePollTimeout);
             if (!clock.instant().isBefore(giveUp)) {
-                throw new OutcomeUnknownException(txId, "outcome of transaction " + txId
-                        + " is not known yet; read its status later", unavailable);
+                throw outcomeUnknown(txId, unavailable);
             }
             pause(COMMIT_RETRY_PAUSE, txId);
         }
@@ -102,7 +102,7 @@ public final class GlobalTransactions {
             return coordinator.abort(txId);
         } catch (CoordinatorProblemException e) {
             if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)) {
-                return awaitDecision(txId, e);
+                return awaitDecision(txId, e, clock.instant().plus(outcomePollTimeout));
             }
             throw e;
         }
@@ -151,8 +151,7 @@ public final class GlobalTransactions {
         return commit(tx.txId());
     }
 
-    private TransactionOutcome awaitDecision(long txId, RuntimeException why) {
-        Instant giveUp = clock.instant().plus(outcomePollTimeout);
+    private TransactionOutcome awaitDecision(long txId, RuntimeException why, Instant giveUp) {
         RuntimeException last = why;
         while (true) {
             try {
@@ -164,11 +163,15 @@ public final class GlobalTransactions {
                 last = e;
             }
             if (!clock.instant().isBefore(giveUp)) {
-                throw new OutcomeUnknownException(txId, "outcome of transaction " + txId
-                        + " is not known yet; read its status later", last);
+                throw outcomeUnknown(txId, last);
             }
             pause(POLL_PAUSE, txId);
         }
+    }
+
+    private static OutcomeUnknownException outcomeUnknown(long txId, RuntimeException last) {
+        return new OutcomeUnknownException(txId, "outcome of transaction " + txId
+                + " is not known yet; read its status later", last);
     }
 
     private static void pause(Duration pause, long txId) {
