@@ -31,10 +31,12 @@ class TransactionController implements CoordinatorApi {
 
     private final TransactionCoordinator coordinator;
     private final ClusterView cluster;
+    private final BeginDeclarations declarations;
 
-    TransactionController(TransactionCoordinator coordinator, ClusterView cluster) {
+    TransactionController(TransactionCoordinator coordinator, ClusterView cluster, BeginDeclarations declarations) {
         this.coordinator = coordinator;
         this.cluster = cluster;
+        this.declarations = declarations;
     }
 
     @Override
@@ -48,7 +50,8 @@ class TransactionController implements CoordinatorApi {
         List<ParticipantAddress> participants = request == null ? List.of() : request.participants();
         requireOneEndpointEach(participants);
         TransactionView view = Await.result(coordinator.begin(timeoutMs, idempotencyKey, participants));
-        return new TransactionBegun(view.txId(), view.state(), Instant.ofEpochMilli(view.deadlineMillis()));
+        return new TransactionBegun(view.txId(), view.state(), Instant.ofEpochMilli(view.deadlineMillis()),
+                declarations.sealOf(view));
     }
 
     private static void requireOneEndpointEach(List<ParticipantAddress> participants) {

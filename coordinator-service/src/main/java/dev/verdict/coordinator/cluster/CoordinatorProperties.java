@@ -24,6 +24,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMin                  first backoff of a phase-2 redelivery
  * @param retryMax                  cap of the phase-2 redelivery backoff
  * @param forgetAfter               how long a decision acknowledged by every participant stays readable
+ * @param declarationKey            shared secret (at least 32 characters) with which a begin's answer seals the
+ *                                  participants it declared, so agents holding the same key open their branches
+ *                                  without an enlist call; unset, every agent enlists
  */
 @ConfigurationProperties("verdict.coordinator")
 public record CoordinatorProperties(
@@ -41,5 +44,6 @@ public record CoordinatorProperties(
         @DefaultValue("2s") Duration prepareGrace,
         @DefaultValue("50ms") Duration retryMin,
         @DefaultValue("2s") Duration retryMax,
-        @DefaultValue("10m") Duration forgetAfter) {
+        @DefaultValue("10m") Duration forgetAfter,
+        String declarationKey) {
 }

@@ -86,7 +86,7 @@ public class VerdictParticipantAutoConfiguration {
         Duration busyWait = properties.lockTimeout().plusSeconds(5);
         return new BranchSupport(dataSource, coordinator, identity, advertisedUrl, prepared,
                 new BranchSupport.Settings(properties.branchTimeout(), properties.lockTimeout(),
-                        properties.endedMemorySize(), busyWait),
+                        properties.endedMemorySize(), busyWait, properties.declarationKey()),
                 Clock.systemUTC());
     }
 

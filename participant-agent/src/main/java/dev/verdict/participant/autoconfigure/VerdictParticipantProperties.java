@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout read timeout of calls to the coordinator
  * @param webBranchScope REQUEST: a request carrying Verdict-Tx runs wholly in the branch; ANNOTATED: only its
  *        {@code @BranchWork} methods do
+ * @param declarationKey the coordinators' declaration key (the same shared secret, at least 32 characters): with
+ *        it, a participant declared at begin opens its branch on the coordinator's seal, without an enlist call;
+ *        unset, every branch enlists
  */
 @ConfigurationProperties("verdict.participant")
 public record VerdictParticipantProperties(
@@ -40,7 +43,8 @@ public record VerdictParticipantProperties(
         @DefaultValue("100000") int endedMemorySize,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("10s") Duration readTimeout,
-        @DefaultValue("REQUEST") BranchScope webBranchScope) {
+        @DefaultValue("REQUEST") BranchScope webBranchScope,
+        String declarationKey) {
 
     public VerdictParticipantProperties {
         coordinatorUrls = coordinatorUrls == null ? List.of() : List.copyOf(coordinatorUrls);

@@ -1,6 +1,7 @@
 package dev.verdict.participant.branch;
 
 import dev.verdict.protocol.coordinator.CoordinatorApi;
+import dev.verdict.protocol.coordinator.DeclarationSeal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -17,16 +18,24 @@ public final class BranchSupport {
     private final BranchReaper reaper;
     private final BranchListing listing;
 
-    /** Settings of the branch machinery. */
-    public record Settings(Duration branchTimeout, Duration lockTimeout, int endedMemorySize, Duration busyWait) {
+    /**
+     * Settings of the branch machinery.
+     *
+     * @param declarationKey the key of the coordinator's seals on declared participants, or null (always enlist)
+     */
+    public record Settings(Duration branchTimeout, Duration lockTimeout, int endedMemorySize, Duration busyWait,
+            String declarationKey) {
     }
 
     public BranchSupport(DataSource dataSource, CoordinatorApi coordinator, ParticipantIdentity identity,
             Supplier<String> endpoint, PreparedTransactions prepared, Settings settings, Clock clock) {
         EndedTransactions ended = new EndedTransactions(settings.endedMemorySize());
         BranchRegistry registry = new BranchRegistry(ended);
+        DeclarationSeal declarationSeal = settings.declarationKey() == null || settings.declarationKey().isBlank()
+                ? null
+                : new DeclarationSeal(settings.declarationKey());
         BranchOpener opener = new BranchOpener(coordinator, dataSource, identity, endpoint,
-                settings.branchTimeout(), settings.lockTimeout(), clock);
+                settings.branchTimeout(), settings.lockTimeout(), declarationSeal, clock);
         this.runner = new BranchWorkRunner(dataSource, identity, registry, ended, opener, settings.branchTimeout(), clock);
         PrepareVoter voter = new PrepareVoter(identity, registry, ended, prepared, settings.busyWait());
         this.twoPhase = new TwoPhaseParticipant(identity, registry, ended, prepared, coordinator, voter, settings.busyWait());

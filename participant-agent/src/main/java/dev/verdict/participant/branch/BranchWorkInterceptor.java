@@ -18,13 +18,15 @@ public final class BranchWorkInterceptor implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        OptionalLong txId = BranchWorkRunner.currentBranchTxId();
-        if (txId.isEmpty()) {
-            txId = CurrentTransaction.txId();
+        OptionalLong branchTxId = BranchWorkRunner.currentBranchTxId();
+        if (branchTxId.isPresent()) {
+            return runner.getObject().run(branchTxId.getAsLong(), invocation::proceed); // nested: already open
         }
+        OptionalLong txId = CurrentTransaction.txId();
         if (txId.isEmpty()) {
             return invocation.proceed();
         }
-        return runner.getObject().run(txId.getAsLong(), invocation::proceed);
+        return runner.getObject().run(txId.getAsLong(), CurrentTransaction.declaration().orElse(null),
+                invocation::proceed);
     }
 }

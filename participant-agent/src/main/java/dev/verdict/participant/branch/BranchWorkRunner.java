@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Runs app work in the branch of a global transaction. The first work for a txId opens the branch (enlist, then
- * a pinned connection); later work joins it, one call at a time. While the work runs the branch's connection is
+ * Runs app work in the branch of a global transaction. The first work for a txId opens the branch (enlist, or
+ * the coordinator's seal on the declared participants, then a pinned connection); later work joins it, one call at a time. While the work runs the branch's connection is
  * bound to Spring's transaction synchronization for the app's DataSource; afterwards it is unbound and stays
  * open in its local transaction.
  *
@@ -70,6 +70,14 @@ public final class BranchWorkRunner {
     }
 
     public <T> T run(long txId, Work<T> work) throws Throwable {
+        return run(txId, null, work);
+    }
+
+    /**
+     * Runs {@code work} in txId's branch; {@code declaration} is the coordinator's seal on the participants
+     * declared at begin (or null), which spares the enlist when this branch is the first work for txId.
+     */
+    public <T> T run(long txId, String declaration, Work<T> work) throws Throwable {
         Branch current = CURRENT.get();
         if (current != null) {
             if (current.txId() == txId) {
@@ -89,9 +97,9 @@ public final class BranchWorkRunner {
             throw new IllegalStateException("branch work for transaction " + txId
                     + " cannot start inside a local transaction of the same DataSource (e.g. an outer @Transactional)");
         }
-        Branch branch = acquire(txId);
+        Branch branch = acquire(txId, declaration);
         BranchPhase.Active active = (BranchPhase.Active) branch.phase();
-        try (CurrentTransaction.Scope scope = CurrentTransaction.enter(txId)) {
+        try (CurrentTransaction.Scope scope = CurrentTransaction.enter(txId, declaration)) {
             TransactionSynchronizationManager.bindResource(dataSource, new BranchConnectionHolder(active.connection()));
             CURRENT.set(branch);
             try {
@@ -119,7 +127,7 @@ public final class BranchWorkRunner {
     }
 
     /** Returns the txId's branch, locked and active, opening it if this is the first work for txId. */
-    private Branch acquire(long txId) throws InterruptedException {
+    private Branch acquire(long txId, String declaration) throws InterruptedException {
         while (true) {
             refuseIfEnded(txId);
             Branch branch = registry.get(txId);
@@ -128,7 +136,7 @@ public final class BranchWorkRunner {
                 fresh.lock();
                 Branch existing = registry.putIfAbsent(fresh);
                 if (existing == null) {
-                    return open(fresh);
+                    return open(fresh, declaration);
                 }
                 fresh.unlock();
                 branch = existing;
@@ -159,9 +167,9 @@ public final class BranchWorkRunner {
         }
     }
 
-    private Branch open(Branch fresh) {
+    private Branch open(Branch fresh, String declaration) {
         try {
-            fresh.phase(opener.open(fresh.txId()));
+            fresh.phase(opener.open(fresh.txId(), declaration));
             log.debug("opened branch {}", fresh.gid());
             return fresh;
         } catch (RuntimeException e) {

@@ -55,13 +55,15 @@ public final class GlobalTransactions {
 
     /**
      * Begins a transaction with the participants the work is going to call already enlisted, so their agents'
-     * enlists cost no log write. Every participant declared must then be called (and open its branch): one that
-     * was not votes NO and the transaction aborts. Participants not declared still join by enlisting.
+     * enlists cost no log write, and none at all when the coordinators seal the declaration (a declaration key):
+     * the seal travels with {@code Verdict-Tx} and the agents open their branches without asking. Every
+     * participant declared must then be called (and open its branch): one that was not votes NO and the
+     * transaction aborts. Participants not declared still join by enlisting.
      */
     public GlobalTransaction begin(Duration timeout, List<ParticipantAddress> participants) {
         TransactionBegun begun = coordinator.begin(new BeginTransactionRequest(timeout.toMillis(), participants),
                 UUID.randomUUID().toString());
-        return new GlobalTransaction(begun.txId(), begun.deadline());
+        return new GlobalTransaction(begun.txId(), begun.deadline(), begun.declaration());
     }
 
     /**
@@ -132,7 +134,7 @@ public final class GlobalTransactions {
      */
     public TransactionOutcome execute(Duration timeout, List<ParticipantAddress> participants, TransactionWork work) {
         GlobalTransaction tx = begin(timeout, participants);
-        try (CurrentTransaction.Scope scope = CurrentTransaction.enter(tx.txId())) {
+        try (CurrentTransaction.Scope scope = CurrentTransaction.enter(tx.txId(), tx.declaration())) {
             work.run(tx);
         } catch (Exception | Error failure) {
             try {

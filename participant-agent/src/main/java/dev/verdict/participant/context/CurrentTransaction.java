@@ -1,36 +1,52 @@
 package dev.verdict.participant.context;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The global transaction the current thread works for: set by {@code GlobalTransactions.execute} on the client
  * side and by branch work on the participant side, read by the {@code Verdict-Tx} propagation interceptor so
- * outgoing {@code RestClient} calls carry the transaction.
+ * outgoing {@code RestClient} calls carry the transaction (and the coordinator's seal on its declared
+ * participants, when there is one).
  *
  * <p>A thread-local rather than a scoped value: Java 21 has scoped values only as a preview. Every scope is
  * closed in a finally block, so nothing leaks to the next task of a pooled thread.
  */
 public final class CurrentTransaction {
 
-    private static final ThreadLocal<Long> TX_ID = new ThreadLocal<>();
+    private record Current(long txId, String declaration) {
+    }
+
+    private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
 
     private CurrentTransaction() {
     }
 
     public static OptionalLong txId() {
-        Long txId = TX_ID.get();
-        return txId == null ? OptionalLong.empty() : OptionalLong.of(txId);
+        Current current = CURRENT.get();
+        return current == null ? OptionalLong.empty() : OptionalLong.of(current.txId());
+    }
+
+    /** The coordinator's seal on the current transaction's declared participants, if there is one. */
+    public static Optional<String> declaration() {
+        Current current = CURRENT.get();
+        return current == null ? Optional.empty() : Optional.ofNullable(current.declaration());
     }
 
     /** Makes {@code txId} current until the returned scope is closed, then restores the previous one. */
     public static Scope enter(long txId) {
-        Long previous = TX_ID.get();
-        TX_ID.set(txId);
+        return enter(txId, null);
+    }
+
+    /** Like {@link #enter(long)}, with the seal on the declared participants ({@code null}: none). */
+    public static Scope enter(long txId, String declaration) {
+        Current previous = CURRENT.get();
+        CURRENT.set(new Current(txId, declaration));
         return () -> {
             if (previous == null) {
-                TX_ID.remove();
+                CURRENT.remove();
             } else {
-                TX_ID.set(previous);
+                CURRENT.set(previous);
             }
         };
     }

@@ -9,7 +9,9 @@ import org.springframework.http.client.ClientHttpResponse;
 
 /**
  * Adds {@code Verdict-Tx: <txId>} to outgoing requests made while a global transaction is current, so the
- * called participants run their work in its branch. A header the caller set explicitly wins.
+ * called participants run their work in its branch, and {@code Verdict-Tx-Declared} with the coordinator's seal
+ * on the declared participants when there is one. A transaction header the caller set explicitly wins (and
+ * then no seal of another transaction is added).
  */
 public final class VerdictTxPropagationInterceptor implements ClientHttpRequestInterceptor {
 
@@ -19,6 +21,7 @@ public final class VerdictTxPropagationInterceptor implements ClientHttpRequestI
         CurrentTransaction.txId().ifPresent(txId -> {
             if (!request.getHeaders().containsHeader(Headers.TRANSACTION)) {
                 request.getHeaders().set(Headers.TRANSACTION, Long.toString(txId));
+                CurrentTransaction.declaration().ifPresent(seal -> request.getHeaders().set(Headers.DECLARATION, seal));
             }
         });
         return execution.execute(request, body);

@@ -14,7 +14,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Runs requests carrying {@code Verdict-Tx: <txId>} in that transaction's branch (or, in the ANNOTATED scope,
- * only makes the transaction current for {@code @BranchWork} methods). Work that cannot join the transaction
+ * only makes the transaction current for {@code @BranchWork} methods); a {@code Verdict-Tx-Declared} seal that
+ * comes with it lets the branch open without an enlist call. Work that cannot join the transaction
  * (no longer active, branch failed, coordinator unreachable) is refused with a problem before the app runs.
  * The agent's own endpoints under /verdict/ never run in a branch.
  */
@@ -50,14 +51,15 @@ public final class BranchFilter extends OncePerRequestFilter {
                     request.getRequestURI());
             return;
         }
+        String declaration = request.getHeader(Headers.DECLARATION);
         if (scope == BranchScope.ANNOTATED) {
-            try (CurrentTransaction.Scope ignored = CurrentTransaction.enter(txId)) {
+            try (CurrentTransaction.Scope ignored = CurrentTransaction.enter(txId, declaration)) {
                 chain.doFilter(request, response);
             }
             return;
         }
         try {
-            runner.run(txId, () -> {
+            runner.run(txId, declaration, () -> {
                 chain.doFilter(request, response);
                 return null;
             });

@@ -240,14 +240,14 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         synchronized TransactionBegun begin(long timeoutMs, String idempotencyKey) {
             if (idempotencyKey != null && idempotencyKeys.containsKey(idempotencyKey)) {
                 Tx tx = transactions.get(idempotencyKeys.get(idempotencyKey));
-                return new TransactionBegun(tx.txId, tx.state, tx.deadline);
+                return new TransactionBegun(tx.txId, tx.state, tx.deadline, null);
             }
             Tx tx = new Tx(ids.incrementAndGet(), Instant.now().plusMillis(timeoutMs));
             transactions.put(tx.txId, tx);
             if (idempotencyKey != null) {
                 idempotencyKeys.put(idempotencyKey, tx.txId);
             }
-            return new TransactionBegun(tx.txId, tx.state, tx.deadline);
+            return new TransactionBegun(tx.txId, tx.state, tx.deadline, null);
         }
 
         synchronized Enlisted enlist(long txId, ParticipantAddress request) {

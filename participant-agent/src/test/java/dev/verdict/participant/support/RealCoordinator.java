@@ -8,6 +8,7 @@ import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.ParticipantStatus;
+import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +48,11 @@ public final class RealCoordinator implements CoordinatorUnderTest {
     }
 
     public static RealCoordinator start() {
+        return start(List.of());
+    }
+
+    /** A group whose nodes get {@code moreArguments} ({@code --name=value}) after the defaults below. */
+    public static RealCoordinator start(List<String> moreArguments) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("verdict-coordinator");
@@ -54,7 +61,7 @@ public final class RealCoordinator implements CoordinatorUnderTest {
         }
         CoordinatorCluster cluster = null;
         try {
-            cluster = new CoordinatorCluster(dataDir, 3, List.of(
+            List<String> arguments = new ArrayList<>(List.of(
                     // A PREPARE is a PostgreSQL PREPARE TRANSACTION with fsync on a machine shared with other
                     // builds: give it time, so a slow vote is not turned into an abort by the call's time limit.
                     "--verdict.coordinator.participant-call-timeout=10s",
@@ -70,6 +77,8 @@ public final class RealCoordinator implements CoordinatorUnderTest {
                     "--verdict.participant.enabled=false",
                     "--verdict.client.enabled=false",
                     "--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"));
+            arguments.addAll(moreArguments);
+            cluster = new CoordinatorCluster(dataDir, 3, arguments);
             cluster.awaitLeader();
             return new RealCoordinator(dataDir, cluster);
         } catch (RuntimeException e) {
@@ -118,8 +127,13 @@ public final class RealCoordinator implements CoordinatorUnderTest {
 
     /** Begins a transaction with these participants declared, as {@code GlobalTransactions.begin} does. */
     public long begin(Duration timeout, List<ParticipantAddress> declared) {
+        return beginAnswer(timeout, declared).txId();
+    }
+
+    /** The whole answer to a begin with these participants declared (with the seal on them, if any). */
+    public TransactionBegun beginAnswer(Duration timeout, List<ParticipantAddress> declared) {
         String idempotencyKey = UUID.randomUUID().toString(); // a retried begin begins one transaction
-        return call(api -> api.begin(new BeginTransactionRequest(timeout.toMillis(), declared), idempotencyKey)).txId();
+        return call(api -> api.begin(new BeginTransactionRequest(timeout.toMillis(), declared), idempotencyKey));
     }
 
     /** The leader's commit index: how many entries the log holds. */

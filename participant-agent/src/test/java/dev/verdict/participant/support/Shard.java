@@ -128,16 +128,30 @@ public final class Shard implements AutoCloseable {
     }
 
     public ResponseEntity<String> debit(long txId, String account, long amount) {
-        return post(txId, "/accounts/" + account + "/debit?amount=" + amount);
+        return debit(txId, null, account, amount);
     }
 
     public ResponseEntity<String> credit(long txId, String account, long amount) {
-        return post(txId, "/accounts/" + account + "/credit?amount=" + amount);
+        return credit(txId, null, account, amount);
     }
 
-    private ResponseEntity<String> post(long txId, String path) {
+    /** A debit that forwards {@code declaration} (a coordinator's seal, or null) as a client would. */
+    public ResponseEntity<String> debit(long txId, String declaration, String account, long amount) {
+        return post(txId, declaration, "/accounts/" + account + "/debit?amount=" + amount);
+    }
+
+    public ResponseEntity<String> credit(long txId, String declaration, String account, long amount) {
+        return post(txId, declaration, "/accounts/" + account + "/credit?amount=" + amount);
+    }
+
+    private ResponseEntity<String> post(long txId, String declaration, String path) {
         return http.post().uri(path)
                 .header(Headers.TRANSACTION, Long.toString(txId))
+                .headers(headers -> {
+                    if (declaration != null) {
+                        headers.set(Headers.DECLARATION, declaration);
+                    }
+                })
                 .retrieve()
                 .onStatus(status -> true, (request, response) -> { })
                 .toEntity(String.class);

@@ -3,6 +3,12 @@ package dev.verdict.protocol.coordinator;
 import dev.verdict.protocol.TxState;
 import java.time.Instant;
 
-/** Answer to {@code POST /v1/transactions}. */
-public record TransactionBegun(long txId, TxState state, Instant deadline) {
+/**
+ * Answer to {@code POST /v1/transactions}.
+ *
+ * @param declaration the coordinator's {@link DeclarationSeal seal} on the participants declared at begin, to
+ *        forward in the {@code Verdict-Tx-Declared} header so they open their branches without enlisting; null
+ *        when none were declared or the coordinators have no declaration key
+ */
+public record TransactionBegun(long txId, TxState state, Instant deadline, String declaration) {
 }

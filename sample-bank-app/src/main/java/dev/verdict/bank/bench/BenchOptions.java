@@ -12,7 +12,7 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
         Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
-        Duration warmupAll, Duration failoverSettle) {
+        Duration warmupAll, Duration failoverSettle, boolean declarationSeals) {
 
     /**
      * A fixed small heap, the serial collector (no GC threads fighting for 2 cores) and the full JIT, as in
@@ -53,6 +53,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --transfer-timeout=10s     deadline of each verdict transaction
               --election-timeout=250ms,500ms   the coordinators' Raft election timeout (min,max): the coordinator's
                                          own default (the demo uses 1s,2s to ride out a busy laptop)
+              --declaration-seals=true   coordinators and agents share a declaration key, so the declared agents
+                                         open their branches without an enlist call; false: they enlist (as
+                                         before, answered from a coordinator's replica)
               --seed=<random>
               --transfers=0              N: measure N transfers per (mode, clients) instead of the whole duration
                                          (the duration still caps it); exact counts, for smoke tests
@@ -94,7 +97,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 electionTimeout(line, 0),
                 electionTimeout(line, 1),
                 line.duration("warmup-all", Duration.ofMinutes(5)),
-                line.duration("failover-settle", Duration.ofSeconds(60)));
+                line.duration("failover-settle", Duration.ofSeconds(60)),
+                line.flag("declaration-seals", true));
         line.rejectUnknown();
         return options;
     }

@@ -120,6 +120,7 @@ public final class Benchmark {
                 .coordinatorProperty("verdict.coordinator.election-timeout-max", options.electionTimeoutMax().toMillis() + "ms")
                 // every open branch pins a pooled connection: one per concurrent transfer, plus the agent's own use
                 .shardProperty("spring.datasource.hikari.maximum-pool-size", Integer.toString(clientsNeeded + 16))
+                .declarationSeals(options.declarationSeals())
                 // agents' pools, the JDBC modes' connections (one per client) and the checks
                 .maxConnections(Math.max(100, 2 * clientsNeeded + 40))
                 .dataDirectory(options.dataDirectory())

@@ -6,9 +6,11 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +108,12 @@ public final class DemoTopology implements AutoCloseable {
                 .collect(Collectors.joining(","));
         String coordinatorUrls = coordinatorPorts.stream().map(p -> "http://127.0.0.1:" + p).collect(Collectors.joining(","));
         Path logs = dataDirectory.resolve("logs");
+        // In the environment, not the command line: the command line is written to each process's log.
+        String declarationKey = spec.declarationSeals() ? randomDeclarationKey() : null;
+        Map<String, String> coordinatorEnvironment = declarationKey == null ? Map.of()
+                : Map.of("VERDICT_COORDINATOR_DECLARATIONKEY", declarationKey);
+        Map<String, String> agentEnvironment = declarationKey == null ? Map.of()
+                : Map.of("VERDICT_PARTICIPANT_DECLARATIONKEY", declarationKey);
 
         for (int i = 0; i < n; i++) {
             String id = nodeId(i);
@@ -117,7 +125,7 @@ public final class DemoTopology implements AutoCloseable {
                     "--verdict.coordinator.data-dir=" + dataDirectory.resolve("coordinators").resolve(id),
                     "--logging.level.org.apache.ratis=WARN"));
             command.addAll(arguments(spec.coordinatorProperties()));
-            coordinators.add(new ManagedProcess("coordinator-" + id, "coordinator", command,
+            coordinators.add(new ManagedProcess("coordinator-" + id, "coordinator", command, coordinatorEnvironment,
                     dataDirectory.resolve("coordinators"), logs.resolve("coordinator-" + id + ".log"),
                     URI.create("http://127.0.0.1:" + coordinatorPorts.get(i)), id, null));
         }
@@ -139,7 +147,7 @@ public final class DemoTopology implements AutoCloseable {
                     "--verdict.participant.coordinator-urls=" + coordinatorUrls,
                     "--verdict.participant.advertised-url=http://127.0.0.1:" + agentPorts.get(i)));
             command.addAll(arguments(spec.shardProperties()));
-            agents.add(new ManagedProcess("agent-" + i, "agent", command, dataDirectory.resolve("agents"),
+            agents.add(new ManagedProcess("agent-" + i, "agent", command, agentEnvironment, dataDirectory.resolve("agents"),
                     logs.resolve("agent-" + i + ".log"), URI.create("http://127.0.0.1:" + agentPorts.get(i)), null, i));
         }
         if (spec.controlApi()) {
@@ -156,7 +164,7 @@ public final class DemoTopology implements AutoCloseable {
             command.add("--bank.demo.control-url=" + control.url());
         }
         command.addAll(arguments(spec.gatewayProperties()));
-        gateway = new ManagedProcess("gateway", "gateway", command, dataDirectory.resolve("gateway"),
+        gateway = new ManagedProcess("gateway", "gateway", command, Map.of(), dataDirectory.resolve("gateway"),
                 logs.resolve("gateway.log"), URI.create("http://localhost:" + gatewayPort), null, null);
     }
 
@@ -206,6 +214,13 @@ public final class DemoTopology implements AutoCloseable {
 
     private static List<String> arguments(Map<String, String> properties) {
         return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
+    }
+
+    /** A fresh secret per topology, shared by its coordinators and agents: 32 random bytes, base64url. */
+    private static String randomDeclarationKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private static String nodeId(int index) {

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ public final class ManagedProcess implements Controllable {
     private final String name;
     private final String kind;
     private final List<String> command;
+    /** Added to the inherited environment: settings that must not show in the command line (secrets). */
+    private final Map<String, String> environment;
     private final Path workingDirectory;
     private final Path logFile;
     private final URI url;
@@ -41,11 +44,12 @@ public final class ManagedProcess implements Controllable {
     private boolean healthySinceStart;
     private int failedProbes;
 
-    ManagedProcess(String name, String kind, List<String> command, Path workingDirectory, Path logFile, URI url,
-            String nodeId, Integer shard) {
+    ManagedProcess(String name, String kind, List<String> command, Map<String, String> environment,
+            Path workingDirectory, Path logFile, URI url, String nodeId, Integer shard) {
         this.name = name;
         this.kind = kind;
         this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
         this.workingDirectory = workingDirectory;
         this.logFile = logFile;
         this.url = url;
@@ -90,7 +94,9 @@ public final class ManagedProcess implements Controllable {
             Files.createDirectories(workingDirectory);
             Files.writeString(logFile, "==== " + Instant.now() + " starting " + name + ": " + String.join(" ", command)
                     + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))

@@ -18,6 +18,8 @@ import java.util.Map;
  *                              deleted by {@link DemoTopology#close()}
  * @param gatewayPort           the gateway's HTTP port; 0 = a free one
  * @param controlApi            whether to serve the kill/restart control API (the page's buttons use it)
+ * @param declarationSeals      whether coordinators and agents share a (random) declaration key, so agents
+ *                              declared at begin open their branches without an enlist call
  * @param jvmOptions            options of every child JVM (heap, GC, JIT)
  * @param coordinatorProperties extra {@code --name=value} settings of every coordinator node (by default a
  *                              1-2 s election timeout, see the builder)
@@ -36,6 +38,7 @@ public record TopologySpec(
         Path dataDirectory,
         int gatewayPort,
         boolean controlApi,
+        boolean declarationSeals,
         List<String> jvmOptions,
         Map<String, String> coordinatorProperties,
         Map<String, String> shardProperties,
@@ -76,6 +79,7 @@ public record TopologySpec(
         b.dataDirectory = dataDirectory;
         b.gatewayPort = gatewayPort;
         b.controlApi = controlApi;
+        b.declarationSeals = declarationSeals;
         b.jvmOptions = jvmOptions;
         b.coordinatorProperties.putAll(coordinatorProperties);
         b.shardProperties.putAll(shardProperties);
@@ -95,6 +99,7 @@ public record TopologySpec(
         private Path dataDirectory;
         private int gatewayPort;
         private boolean controlApi = true;
+        private boolean declarationSeals = true;
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
         private final Map<String, String> coordinatorProperties = new LinkedHashMap<>();
         private final Map<String, String> shardProperties = new LinkedHashMap<>();
@@ -146,6 +151,11 @@ public record TopologySpec(
             return this;
         }
 
+        public Builder declarationSeals(boolean declarationSeals) {
+            this.declarationSeals = declarationSeals;
+            return this;
+        }
+
         public Builder jvmOptions(List<String> jvmOptions) {
             this.jvmOptions = List.copyOf(jvmOptions);
             return this;
@@ -188,7 +198,7 @@ public record TopologySpec(
 
         public TopologySpec build() {
             return new TopologySpec(coordinators, shards, accounts, initialBalance, dataDirectory, gatewayPort, controlApi,
-                    jvmOptions, coordinatorProperties, shardProperties, gatewayProperties, coordinatorJar, bankJar,
+                    declarationSeals, jvmOptions, coordinatorProperties, shardProperties, gatewayProperties, coordinatorJar, bankJar,
                     maxConnections, startTimeout);
         }
     }

@@ -1,0 +1,121 @@
+package dev.verdict.protocol.coordinator;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The coordinator's seal on the participants a transaction declared at begin: what lets a declared participant
+ * open its branch without asking the coordinator to enlist it.
+ *
+ * <p>The begin's answer carries it ({@link TransactionBegun#declaration()}); the client forwards it unchanged in
+ * the {@code Verdict-Tx-Declared} header next to {@code Verdict-Tx}. A participant holding the same key checks
+ * that the seal names this transaction, this participant at this endpoint, and a deadline not yet passed: then it
+ * knows what an enlist would have told it, because the coordinator seals only what the Begin entry it applied
+ * enlisted. The client cannot add a participant: it does not have the key. A seal that does not check out (no key,
+ * another key, another participant, tampered, expired) is never an error; the participant just enlists as usual.
+ *
+ * <p>What the participant does not learn is whether the transaction is still ACTIVE. It needs not: that is the
+ * same as an enlist answered from a coordinator replica that is behind, which is safe because a branch opened
+ * after the PREPARE round is never prepared by it (the agent votes NO, or ends the branch at the deadline).
+ *
+ * <p>Format: {@code v1.<txId>.<deadline epoch ms>.<tag>[.<tag>...]}, one tag per declared participant: the first
+ * 16 bytes of HMAC-SHA256 over the txId, the deadline, the participant id and its endpoint, base64url.
+ */
+public final class DeclarationSeal {
+
+    /** Shortest key accepted, in characters: a random key this long is as strong as HMAC-SHA256 gets. */
+    public static final int MIN_KEY_LENGTH = 32;
+    /** Beyond this many declared participants no seal is made (the header would grow past what servers accept). */
+    public static final int MAX_PARTICIPANTS = 64;
+    private static final String VERSION = "v1";
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final int TAG_BYTES = 16;
+    private static final byte[] DOMAIN = "verdict-declared-participant".getBytes(StandardCharsets.UTF_8);
+
+    private final SecretKeySpec key;
+
+    public DeclarationSeal(String key) {
+        if (key == null || key.length() < MIN_KEY_LENGTH) {
+            throw new IllegalArgumentException("a declaration key must be at least " + MIN_KEY_LENGTH
+                    + " characters long (it is a shared secret of the coordinators and the participants)");
+        }
+        this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    }
+
+    /** The seal of these declared participants, or empty when there are none or too many to seal. */
+    public Optional<String> seal(long txId, Instant deadline, List<ParticipantAddress> participants) {
+        if (participants.isEmpty() || participants.size() > MAX_PARTICIPANTS) {
+            return Optional.empty();
+        }
+        long deadlineMillis = deadline.toEpochMilli();
+        StringBuilder seal = new StringBuilder(VERSION).append('.').append(txId).append('.').append(deadlineMillis);
+        for (ParticipantAddress participant : participants) {
+            seal.append('.').append(tag(txId, deadlineMillis, participant));
+        }
+        return Optional.of(seal.toString());
+    }
+
+    /**
+     * The sealed deadline, if {@code seal} was made with this key for transaction {@code txId}, names
+     * {@code participant} at exactly its endpoint, and its deadline is after {@code now}; otherwise empty.
+     */
+    public Optional<Instant> verify(String seal, long txId, ParticipantAddress participant, Instant now) {
+        if (seal == null) {
+            return Optional.empty();
+        }
+        String[] parts = seal.split("\\.", MAX_PARTICIPANTS + 4);
+        if (parts.length < 4 || parts.length > MAX_PARTICIPANTS + 3 || !parts[0].equals(VERSION)) {
+            return Optional.empty();
+        }
+        long sealedTxId;
+        long deadlineMillis;
+        try {
+            sealedTxId = Long.parseLong(parts[1]);
+            deadlineMillis = Long.parseLong(parts[2]);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (sealedTxId != txId || deadlineMillis <= now.toEpochMilli()) {
+            return Optional.empty();
+        }
+        byte[] expected = tag(txId, deadlineMillis, participant).getBytes(StandardCharsets.US_ASCII);
+        boolean found = false;
+        for (int i = 3; i < parts.length; i++) {
+            // every tag compared in constant time, and all of them: how far the search got tells nothing
+            found |= MessageDigest.isEqual(expected, parts[i].getBytes(StandardCharsets.US_ASCII));
+        }
+        return found ? Optional.of(Instant.ofEpochMilli(deadlineMillis)) : Optional.empty();
+    }
+
+    private String tag(long txId, long deadlineMillis, ParticipantAddress participant) {
+        Mac mac;
+        try {
+            mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK always has " + ALGORITHM, e);
+        }
+        mac.update(DOMAIN);
+        mac.update(ByteBuffer.allocate(2 * Long.BYTES).putLong(txId).putLong(deadlineMillis).array());
+        // each string length-prefixed, so no two different (id, endpoint) pairs feed the MAC the same bytes
+        lengthPrefixed(mac, participant.participantId());
+        lengthPrefixed(mac, participant.endpoint());
+        byte[] full = mac.doFinal();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, TAG_BYTES));
+    }
+
+    private static void lengthPrefixed(Mac mac, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        mac.update(bytes);
+    }
+}

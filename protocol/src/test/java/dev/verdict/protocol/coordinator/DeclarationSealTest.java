@@ -1,0 +1,94 @@
+package dev.verdict.protocol.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class DeclarationSealTest {
+
+    static final String KEY = "a-declaration-key-of-at-least-32-characters";
+    static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    static final Instant DEADLINE = NOW.plusSeconds(10);
+    static final ParticipantAddress A = new ParticipantAddress("shard-a", "http://10.0.0.1:8081");
+    static final ParticipantAddress B = new ParticipantAddress("shard-b", "http://10.0.0.2:8082");
+
+    final DeclarationSeal seal = new DeclarationSeal(KEY);
+
+    @Test
+    void everyDeclaredParticipantFindsItselfInTheSealWithTheDeadline() {
+        String sealed = seal.seal(42, DEADLINE, List.of(A, B)).orElseThrow();
+
+        assertThat(seal.verify(sealed, 42, A, NOW)).contains(DEADLINE);
+        assertThat(seal.verify(sealed, 42, B, NOW)).contains(DEADLINE);
+        assertThat(new DeclarationSeal(KEY).verify(sealed, 42, A, NOW)).as("another instance, same key").contains(DEADLINE);
+    }
+
+    @Test
+    void aParticipantNotDeclaredOrAtAnotherEndpointIsNotInTheSeal() {
+        String sealed = seal.seal(42, DEADLINE, List.of(B)).orElseThrow();
+
+        assertThat(seal.verify(sealed, 42, A, NOW)).isEmpty();
+        assertThat(seal.verify(sealed, 42, new ParticipantAddress("shard-b", "http://10.0.0.9:8082"), NOW)).isEmpty();
+        assertThat(seal.verify(sealed, 42, new ParticipantAddress("shard-c", B.endpoint()), NOW)).isEmpty();
+    }
+
+    @Test
+    void anotherTransactionAnotherKeyOrAChangedDeadlineDoNotVerify() {
+        String sealed = seal.seal(42, DEADLINE, List.of(A)).orElseThrow();
+        String otherKey = new DeclarationSeal(KEY + "-rotated").seal(42, DEADLINE, List.of(A)).orElseThrow();
+        String laterDeadline = sealed.replace("." + DEADLINE.toEpochMilli() + ".",
+                "." + DEADLINE.plusSeconds(60).toEpochMilli() + ".");
+        String otherTx = sealed.replaceFirst("^v1\\.42\\.", "v1.43.");
+
+        assertThat(seal.verify(sealed, 43, A, NOW)).isEmpty();
+        assertThat(seal.verify(otherTx, 43, A, NOW)).as("the txId is under the tag").isEmpty();
+        assertThat(seal.verify(otherKey, 42, A, NOW)).isEmpty();
+        assertThat(seal.verify(laterDeadline, 42, A, NOW)).as("the deadline is under the tag").isEmpty();
+    }
+
+    @Test
+    void aSealIsGoodOnlyBeforeItsDeadline() {
+        String sealed = seal.seal(42, DEADLINE, List.of(A)).orElseThrow();
+
+        assertThat(seal.verify(sealed, 42, A, DEADLINE.minusMillis(1))).contains(DEADLINE);
+        assertThat(seal.verify(sealed, 42, A, DEADLINE)).isEmpty();
+        assertThat(seal.verify(sealed, 42, A, DEADLINE.plusSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void malformedSealsAreNotTrustedAndNeverThrow() {
+        String sealed = seal.seal(42, DEADLINE, List.of(A)).orElseThrow();
+        String tag = sealed.substring(sealed.lastIndexOf('.') + 1);
+        List<String> malformed = List.of("", "v1", "v1.42", "v1.42." + DEADLINE.toEpochMilli(),
+                "v2" + sealed.substring(2), "v1.x." + DEADLINE.toEpochMilli() + "." + tag,
+                "v1.42.y." + tag, sealed + "\u00e9", sealed.substring(0, sealed.length() - 1),
+                "v1.42." + DEADLINE.toEpochMilli() + "." + ".".repeat(500) + tag);
+
+        for (String bad : malformed) {
+            assertThat(seal.verify(bad, 42, A, NOW)).as(bad).isEmpty();
+        }
+        assertThat(seal.verify(null, 42, A, NOW)).isEmpty();
+    }
+
+    @Test
+    void nothingToSealOrTooMuch() {
+        List<ParticipantAddress> many = IntStream.rangeClosed(0, DeclarationSeal.MAX_PARTICIPANTS)
+                .mapToObj(i -> new ParticipantAddress("p" + i, "http://10.0.0.1:" + (9000 + i)))
+                .toList();
+
+        assertThat(seal.seal(42, DEADLINE, List.of())).isEmpty();
+        assertThat(seal.seal(42, DEADLINE, many)).isEmpty();
+        assertThat(seal.seal(42, DEADLINE, many.subList(0, DeclarationSeal.MAX_PARTICIPANTS))).isPresent();
+    }
+
+    @Test
+    void aShortKeyIsRefused() {
+        assertThatThrownBy(() -> new DeclarationSeal("too-short")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 32 characters");
+        assertThatThrownBy(() -> new DeclarationSeal(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
