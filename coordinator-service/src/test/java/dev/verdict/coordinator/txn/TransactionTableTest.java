@@ -431,6 +431,10 @@ class TransactionTableTest {
         apply(new Acknowledge(List.of(new BranchRef(txId, "b"))));
         assertThat(apply(new Forget(List.of(txId, txId)))).isEqualTo(new BatchApplied(List.of(txId)));
         assertThat(view(txId)).isNull();
+        // The same Forget applied again (a resend after a leader change, TxCommand.repeatable) changes nothing.
+        List<TransactionView> before = table.query(new TxQuery.Recent(100));
+        assertThat(apply(new Forget(List.of(txId, txId)))).isEqualTo(new BatchApplied(List.of()));
+        assertThat(table.query(new TxQuery.Recent(100))).isEqualTo(before);
         // Once forgotten, a late decision cannot resurrect it.
         assertThat(apply(abort(txId, "late"))).isEqualTo(new Refused(Refusal.NOT_FOUND, null));
     }

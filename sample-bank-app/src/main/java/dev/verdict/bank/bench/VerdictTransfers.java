@@ -44,7 +44,7 @@ final class VerdictTransfers implements TransferExecutor {
 
     /** The steps of a committed transfer, as the client sees them. */
     enum Step {
-        BEGIN("begin"), FIRST_LEG("1st leg (enlist + work)"), SECOND_LEG("2nd leg (enlist + work)"), COMMIT("commit");
+        BEGIN("begin"), FIRST_LEG("1st leg (branch open + work)"), SECOND_LEG("2nd leg (branch open + work)"), COMMIT("commit");
 
         final String label;
 
