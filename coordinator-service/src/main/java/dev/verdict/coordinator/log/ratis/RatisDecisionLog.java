@@ -168,7 +168,8 @@ public final class RatisDecisionLog implements DecisionLog {
     }
 
     /**
-     * Aims proposals at a leader this node has just heard of. A client left aimed at a dead leader spends a whole
+     * Aims proposals at a new leader, once it is ready (see {@link TransactionStateMachine#notifyLeaderChanged}).
+     * A client left aimed at a dead leader spends a whole
      * attempt (seconds) on it before it asks elsewhere, and every entry in flight holds a group-commit slot all
      * that time: after a leader died, the survivors could not commit for 2-3 s after the election (the benchmark's
      * failover mode). So the client is replaced by one aimed at the new leader, the entries in flight through the

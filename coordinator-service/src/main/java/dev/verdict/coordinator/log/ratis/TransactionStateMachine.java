@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.ratis.io.MD5Hash;
@@ -72,8 +73,18 @@ public final class TransactionStateMachine extends BaseStateMachine {
     /** The latest entry timestamp this node stamped (as leader) or applied: stamps never go backwards. */
     private final AtomicLong lastTimestamp = new AtomicLong();
 
-    /** Told of every leader this node hears of (itself included), on a Ratis thread; must not block. */
+    /**
+     * Told of every leader this node hears of (itself included) once that leader is ready to take proposals, on a
+     * Ratis thread; must not block.
+     */
     private final Consumer<RaftPeerId> leaderObserver;
+
+    /** A leader another node was named, and the term it leads; told to the observer once it is ready. */
+    private record NamedLeader(RaftPeerId leader, long term) {
+    }
+
+    /** The leader named and not yet told to the observer, or null. */
+    private final AtomicReference<NamedLeader> namedLeader = new AtomicReference<>();
 
     public TransactionStateMachine(LocalReplica replica) {
         this(replica, leader -> {
@@ -233,6 +244,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
             results = replica.apply(entry, termIndex.getIndex());
             updateLastAppliedTermIndex(termIndex);
         }
+        tellLeaderIfReady(termIndex.getTerm());
         return CompletableFuture.completedFuture(
                 Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeResults(results))));
     }
@@ -243,6 +255,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
         synchronized (applyLock) {
             super.notifyTermIndexUpdated(term, index);
         }
+        tellLeaderIfReady(term);
     }
 
     /** Answers a query from this replica; Ratis calls it once the read index is applied here (linearizable). */
@@ -300,15 +313,44 @@ public final class TransactionStateMachine extends BaseStateMachine {
             LOG.info("{}: leader ready in term {}", getId(), term);
             fire(true, term);
         }
+        leaderObserver.accept(getId());
     }
 
+    /**
+     * A new leader is named. The observer (which aims this node's proposals at it) is told only once that leader
+     * is ready: this node when its first entry of the term is committed ({@link #notifyLeaderReady}), another
+     * node when this replica applies an entry of its term. Before that, the leader refuses proposals with
+     * LeaderNotReadyException, and Ratis answers that by closing the client's whole request stream; the client
+     * then tried peers at random (the dead leader among them) and the survivors' proposals waited about 250 ms
+     * longer after the election (the benchmark's failover mode, run 6).
+     */
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
-        if (!groupMemberId.getPeerId().equals(newLeaderId)) {
+        boolean self = groupMemberId.getPeerId().equals(newLeaderId);
+        if (!self) {
             lostLeadership("leader is now " + newLeaderId);
         }
-        if (newLeaderId != null) {
-            leaderObserver.accept(newLeaderId);
+        if (newLeaderId == null || self) {
+            namedLeader.set(null);
+            return;
+        }
+        leaderNamed(newLeaderId, division().map(d -> d.getInfo().getCurrentTerm()).orElse(0L));
+    }
+
+    /** Another node leads {@code term}: it is told to the observer once this replica applies an entry of it. */
+    void leaderNamed(RaftPeerId leader, long term) {
+        namedLeader.set(new NamedLeader(leader, term));
+        TermIndex applied = getLastAppliedTermIndex();
+        if (applied != null) {
+            tellLeaderIfReady(applied.getTerm());
+        }
+    }
+
+    /** An entry of {@code appliedTerm} is applied here: a leader named for that term has committed, so is ready. */
+    private void tellLeaderIfReady(long appliedTerm) {
+        NamedLeader named = namedLeader.get();
+        if (named != null && appliedTerm >= named.term() && namedLeader.compareAndSet(named, null)) {
+            leaderObserver.accept(named.leader());
         }
     }
 

@@ -47,16 +47,7 @@ class TransactionStateMachineTest {
     }
 
     private TransactionContext committed(TransactionContext started, long term, long index) {
-        LogEntryProto entry = LogEntryProto.newBuilder()
-                .setTerm(term)
-                .setIndex(index)
-                .setStateMachineLogEntry(started.getStateMachineLogEntry())
-                .build();
-        return TransactionContext.newBuilder()
-                .setStateMachine(machine)
-                .setServerRole(RaftPeerRole.FOLLOWER)
-                .setLogEntry(entry)
-                .build();
+        return committedOn(machine, started, term, index);
     }
 
     @Test
@@ -101,6 +92,52 @@ class TransactionStateMachineTest {
         Message answer = machine.query(Message.valueOf(ByteString.copyFrom(TxCodec.encodeQuery(new TxQuery.Get(2)))))
                 .get(5, TimeUnit.SECONDS);
         assertThat(TxCodec.decodeViews(answer.getContent().toByteArray())).containsExactly(second);
+    }
+
+    @Test
+    void aNewLeaderIsToldToTheObserverOnlyOnceAnEntryOfItsTermIsApplied() throws Exception {
+        List<RaftPeerId> told = new ArrayList<>();
+        TransactionStateMachine follower = new TransactionStateMachine(new LocalReplica(), told::add);
+        byte[] proposal = TxCodec.encodeEntry(new TxCodec.Entry(0, List.of(new TxCommand.Begin(10_000, null))));
+        TransactionContext started = follower.startTransaction(request(proposal));
+
+        follower.leaderNamed(RaftPeerId.valueOf("n2"), 5);
+        follower.applyTransaction(committedOn(follower, started, 4, 10)).get(5, TimeUnit.SECONDS);
+        assertThat(told).as("n2 has not committed anything of its term yet: not ready").isEmpty();
+
+        follower.notifyTermIndexUpdated(5, 11); // n2's first entry of term 5 (a configuration entry)
+        assertThat(told).containsExactly(RaftPeerId.valueOf("n2"));
+        follower.applyTransaction(committedOn(follower, started, 5, 12)).get(5, TimeUnit.SECONDS);
+        assertThat(told).as("told once").containsExactly(RaftPeerId.valueOf("n2"));
+    }
+
+    @Test
+    void aLeaderNamedLaterReplacesOneThatNeverBecameReady() throws Exception {
+        List<RaftPeerId> told = new ArrayList<>();
+        TransactionStateMachine follower = new TransactionStateMachine(new LocalReplica(), told::add);
+        byte[] proposal = TxCodec.encodeEntry(new TxCodec.Entry(0, List.of(new TxCommand.Begin(10_000, null))));
+
+        follower.leaderNamed(RaftPeerId.valueOf("n2"), 5);
+        follower.leaderNamed(RaftPeerId.valueOf("n3"), 6);
+        follower.notifyTermIndexUpdated(5, 11);
+        assertThat(told).isEmpty();
+        follower.applyTransaction(committedOn(follower, follower.startTransaction(request(proposal)), 6, 12))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(told).containsExactly(RaftPeerId.valueOf("n3"));
+    }
+
+    private static TransactionContext committedOn(TransactionStateMachine on, TransactionContext started, long term,
+            long index) {
+        LogEntryProto entry = LogEntryProto.newBuilder()
+                .setTerm(term)
+                .setIndex(index)
+                .setStateMachineLogEntry(started.getStateMachineLogEntry())
+                .build();
+        return TransactionContext.newBuilder()
+                .setStateMachine(on)
+                .setServerRole(RaftPeerRole.FOLLOWER)
+                .setLogEntry(entry)
+                .build();
     }
 
     @Test
