@@ -63,6 +63,7 @@ public final class TransactionTable {
             case Decide decide -> decide(decide, index, timestampMillis);
             case Acknowledge ack -> acknowledge(ack);
             case Forget forget -> forget(forget);
+            case TxCommand.Read read -> new TxResult.Viewed(query(read.query()));
         };
     }
 

@@ -19,14 +19,13 @@ import java.util.Map;
 
 /**
  * Binary encoding of what travels through the log: a log entry (a timestamp and a group of commands, so many
- * concurrent proposals share one Raft entry), the results of applying it, and linearizable queries and their
- * answers. Hand-written rather than JSON because every command of every transaction is encoded on the hot path.
+ * concurrent proposals share one Raft entry) and the results of applying it, reads and their answers included. Hand-written rather than JSON because every command of every transaction is encoded on the hot path.
  */
 public final class TxCodec {
 
     private static final byte BEGIN = 1, ENLIST = 2, START_COMMIT = 3, DECIDE = 4, ACKNOWLEDGE = 5, FORGET = 6,
-            BEGIN_DECLARING = 7;
-    private static final byte APPLIED = 1, REFUSED = 2, BATCH_APPLIED = 3;
+            BEGIN_DECLARING = 7, READ = 8;
+    private static final byte APPLIED = 1, REFUSED = 2, BATCH_APPLIED = 3, VIEWED = 4;
     private static final byte GET = 1, RECENT = 2;
 
     private TxCodec() {
@@ -81,47 +80,60 @@ public final class TxCodec {
         });
     }
 
+    /** A query alone, in the encoding a {@link TxCommand.Read} carries it in. */
     public static byte[] encodeQuery(TxQuery query) {
-        return Bytes.encode(out -> {
-            switch (query) {
-                case TxQuery.Get get -> {
-                    out.writeByte(GET);
-                    out.writeLong(get.txId());
-                }
-                case TxQuery.Recent recent -> {
-                    out.writeByte(RECENT);
-                    out.writeInt(recent.limit());
-                }
-            }
-        });
+        return Bytes.encode(out -> writeQuery(out, query));
     }
 
     public static TxQuery decodeQuery(byte[] bytes) {
-        return Bytes.decode(bytes, in -> switch (in.readByte()) {
-            case GET -> new TxQuery.Get(in.readLong());
-            case RECENT -> new TxQuery.Recent(in.readInt());
-            default -> throw new IOException("unknown query tag");
-        });
+        return Bytes.decode(bytes, TxCodec::readQuery);
     }
 
+    /** Views alone, in the encoding a {@link TxResult.Viewed} answers with. */
     public static byte[] encodeViews(List<TransactionView> views) {
-        return Bytes.encode(out -> {
-            out.writeInt(views.size());
-            for (TransactionView view : views) {
-                writeView(out, view);
-            }
-        });
+        return Bytes.encode(out -> writeViews(out, views));
     }
 
     public static List<TransactionView> decodeViews(byte[] bytes) {
-        return Bytes.decode(bytes, in -> {
-            int count = Bytes.readCount(in);
-            List<TransactionView> views = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                views.add(readView(in));
+        return Bytes.decode(bytes, TxCodec::readViews);
+    }
+
+    private static void writeQuery(DataOutputStream out, TxQuery query) throws IOException {
+        switch (query) {
+            case TxQuery.Get get -> {
+                out.writeByte(GET);
+                out.writeLong(get.txId());
             }
-            return views;
-        });
+            case TxQuery.Recent recent -> {
+                out.writeByte(RECENT);
+                out.writeInt(recent.limit());
+            }
+        }
+    }
+
+    private static TxQuery readQuery(DataInputStream in) throws IOException {
+        byte tag = in.readByte();
+        return switch (tag) {
+            case GET -> new TxQuery.Get(in.readLong());
+            case RECENT -> new TxQuery.Recent(in.readInt());
+            default -> throw new IOException("unknown query tag " + tag);
+        };
+    }
+
+    private static void writeViews(DataOutputStream out, List<TransactionView> views) throws IOException {
+        out.writeInt(views.size());
+        for (TransactionView view : views) {
+            writeView(out, view);
+        }
+    }
+
+    private static List<TransactionView> readViews(DataInputStream in) throws IOException {
+        int count = Bytes.readCount(in);
+        List<TransactionView> views = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            views.add(readView(in));
+        }
+        return views;
     }
 
     private static void writeCommand(DataOutputStream out, TxCommand command) throws IOException {
@@ -170,6 +182,10 @@ public final class TxCodec {
                     out.writeLong(ref.txId());
                     Bytes.writeString(out, ref.participantId());
                 }
+            }
+            case TxCommand.Read read -> {
+                out.writeByte(READ);
+                writeQuery(out, read.query());
             }
             case Forget forget -> {
                 out.writeByte(FORGET);
@@ -223,6 +239,7 @@ public final class TxCodec {
                 }
                 yield new Forget(txIds);
             }
+            case READ -> new TxCommand.Read(readQuery(in));
             default -> throw new IOException("unknown command tag " + tag);
         };
     }
@@ -240,6 +257,10 @@ public final class TxCodec {
                 if (refused.current() != null) {
                     writeView(out, refused.current());
                 }
+            }
+            case TxResult.Viewed viewed -> {
+                out.writeByte(VIEWED);
+                writeViews(out, viewed.views());
             }
             case TxResult.BatchApplied batch -> {
                 out.writeByte(BATCH_APPLIED);
@@ -267,6 +288,7 @@ public final class TxCodec {
                 }
                 yield new TxResult.BatchApplied(txIds);
             }
+            case VIEWED -> new TxResult.Viewed(readViews(in));
             default -> throw new IOException("unknown result tag " + tag);
         };
     }

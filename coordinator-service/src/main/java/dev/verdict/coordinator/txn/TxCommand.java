@@ -73,6 +73,20 @@ public sealed interface TxCommand {
         }
     }
 
+    /**
+     * A linearizable read, ordered in the log like any change: applying it changes nothing and answers the query
+     * from the table as it is at this point of the log. Reads go through the log because Ratis's read index is not
+     * linearizable across a partition: a leader that can no longer reach a majority answers a read at a commit
+     * index some earlier read had confirmed without asking the followers again, so until it steps down it served
+     * reads older than decisions a new leader had already logged and clients had been told (the bank's chaos run
+     * caught an ACTIVE status after COMMITTED). An entry is committed only by a current majority, so it cannot.
+     */
+    record Read(TxQuery query) implements TxCommand {
+        public Read {
+            Objects.requireNonNull(query, "query");
+        }
+    }
+
     /** Drops fully acknowledged decisions; refused for any transaction that is undecided or unacknowledged. */
     record Forget(List<Long> txIds) implements TxCommand {
         public Forget {

@@ -13,6 +13,13 @@ public sealed interface TxResult {
     record Refused(Refusal refusal, TransactionView current) implements TxResult {
     }
 
+    /** The answer to a {@link TxCommand.Read}. */
+    record Viewed(List<TransactionView> views) implements TxResult {
+        public Viewed {
+            views = List.copyOf(views);
+        }
+    }
+
     /** A batch command (Acknowledge, Forget): the transactions it changed. */
     record BatchApplied(List<Long> changedTxIds) implements TxResult {
         public BatchApplied {

@@ -240,7 +240,9 @@ class TransactionTableProperties {
                         .as((id, outcome, votes, reason) -> new Cmd(new Decide(id, outcome, votes, reason)))),
                 weighted(1, branchRefs().list().ofMaxSize(4).map(refs -> new Cmd(new Acknowledge(refs)))),
                 weighted(3, txIds().map(AckAll::new)),
-                weighted(2, txIds().list().ofMaxSize(3).map(ids -> new Cmd(new Forget(ids))))));
+                weighted(2, txIds().list().ofMaxSize(3).map(ids -> new Cmd(new Forget(ids)))),
+                weighted(1, Arbitraries.oneOf(txIds().map(TxQuery.Get::new), Arbitraries.integers().between(0, 5)
+                        .map(TxQuery.Recent::new)).map(query -> new Cmd(new TxCommand.Read(query))))));
     }
 
     static Tuple2<Integer, Arbitrary<Act>> weighted(int weight, Arbitrary<? extends Act> arbitrary) {
@@ -407,6 +409,7 @@ class TransactionTableProperties {
                 case Decide decide -> checkDecide(decide);
                 case Acknowledge ack -> checkAcknowledge(ack);
                 case Forget forget -> checkForget(forget);
+                case TxCommand.Read read -> checkRead(read);
             }
             checkHistory();
             checkQueriesAndSnapshot();
@@ -662,6 +665,13 @@ class TransactionTableProperties {
                             .allMatch(ParticipantView::acknowledged), "ack", ref + " not acknowledged");
                 }
             }
+        }
+
+        /** A read in the log changes nothing and answers what a query of the table answers at that point. */
+        private void checkRead(TxCommand.Read read) {
+            check(after.equals(before), "read", "a Read changed the table");
+            check(result.equals(new TxResult.Viewed(table.query(read.query()))), "read",
+                    "a Read answered other than the table");
         }
 
         private void checkForget(Forget forget) {

@@ -66,7 +66,9 @@ class TxCodecTest {
                 new Acknowledge(List.of(new BranchRef(1, "a"), new BranchRef(2, UNICODE))),
                 new Acknowledge(List.of()),
                 new Forget(List.of(1L, 2L, Long.MAX_VALUE)),
-                new Forget(List.of()));
+                new Forget(List.of()),
+                new TxCommand.Read(new TxQuery.Get(Long.MAX_VALUE)),
+                new TxCommand.Read(new TxQuery.Recent(0)));
     }
 
     @Test
@@ -102,6 +104,8 @@ class TxCodecTest {
             results.add(new Refused(refusal, null));
         }
         results.add(new BatchApplied(List.of()));
+        results.add(new TxResult.Viewed(List.of()));
+        results.add(new TxResult.Viewed(List.of(fullView(), fullView())));
         results.add(new BatchApplied(List.of(1L, 5L, Long.MAX_VALUE)));
         assertThat(TxCodec.decodeResults(TxCodec.encodeResults(results))).isEqualTo(results);
         assertThat(TxCodec.decodeResults(TxCodec.encodeResults(List.of()))).isEmpty();

@@ -80,6 +80,8 @@ public final class RatisDecisionLog implements DecisionLog {
     private volatile RaftClient client;
     /** Entries proposed and not yet answered; {@link #aimAt} sends the repeatable ones again. */
     private final Set<Proposal> proposals = ConcurrentHashMap.newKeySet();
+    /** Clients replaced by {@link #aimAt} that still carry proposals; closed once those are answered. */
+    private final Set<RaftClient> retiring = ConcurrentHashMap.newKeySet();
 
     /** Builds the node without starting it; see {@link #start()}. */
     public RatisDecisionLog(RaftNodeConfig config) {
@@ -187,13 +189,25 @@ public final class RatisDecisionLog implements DecisionLog {
             client = newClient(leader);
         }
         LOG.info("{}: Raft client aimed at the new leader {}", config.nodeId(), leader);
+        List<CompletableFuture<?>> leftWithOld = new ArrayList<>();
         for (Proposal proposal : proposals) {
             if (proposal.repeatable() && proposal.via.compareAndSet(old, null)) {
                 attempt(proposal);
+            } else if (proposal.via.get() == old) {
+                leftWithOld.add(proposal.result);
             }
         }
-        // Closing waits for the old client's channels (up to seconds, for a dead node): nothing waits on it now.
-        closeInBackground(old);
+        // A proposal that may not be sent twice (a Begin without an idempotency key) stays with the old client,
+        // which finds the leader on its own, so it is closed only once those are answered (or have timed out).
+        // Closing waits for the old client's channels (up to seconds, for a dead node): off this thread.
+        retiring.add(old);
+        CompletableFuture.allOf(leftWithOld.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ignored, failure) -> {
+                    if (retiring.remove(old)) {
+                        closeInBackground(old);
+                    }
+                });
     }
 
     /** Entries handed to the Raft client so far (for tests: a proposal is in flight once this moved). */
@@ -334,34 +348,17 @@ public final class RatisDecisionLog implements DecisionLog {
         }
     }
 
+    /**
+     * A linearizable read: a {@link TxCommand.Read} through the log, answered by its apply on the leader. Not a
+     * Ratis read-index read, which a leader cut off from its followers keeps answering from its own, stale state
+     * until it steps down (see {@link TxCommand.Read}).
+     */
     @Override
     public CompletableFuture<List<TransactionView>> query(TxQuery query) {
         Objects.requireNonNull(query, "query");
-        RaftClient raftClient = client;
-        if (raftClient == null || closed.get()) {
-            return CompletableFuture.failedFuture(notRunning());
-        }
-        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeQuery(query)));
-        Function<RaftClientReply, List<TransactionView>> decode =
-                reply -> TxCodec.decodeViews(reply.getMessage().getContent().toByteArray());
-        long startNanos = System.nanoTime();
-        long totalMillis = config.requestTimeout().toMillis();
-        // Read index at this node first: linearizable (the server's read option is LINEARIZABLE), it spares the
-        // leader and leaves this node's replica caught up to the read. If this node cannot get a read index in
-        // half the time (e.g. its channel to a restarted leader is still in reconnect back-off), the rest of the
-        // time goes to a read index at the leader. Unordered, so one slow read never holds up another.
-        CompletableFuture<List<TransactionView>> local = request(raftClient, false,
-                raftClient.async().sendReadOnlyUnordered(message, selfId), "query " + query + " at this node",
-                decode, Math.max(1, totalMillis / 2));
-        return local.exceptionallyCompose(error -> {
-            long leftMillis = totalMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-            RaftClient current = client;
-            if (leftMillis <= 0 || current == null || closed.get()) {
-                return CompletableFuture.failedFuture(error);
-            }
-            LOG.debug("{}: local read failed ({}); reading at the leader", config.nodeId(), error.toString());
-            return request(current, false, current.async().sendReadOnlyUnordered(message, null),
-                    "query " + query + " at the leader", decode, leftMillis);
+        return propose(new TxCommand.Read(query)).thenApply(result -> switch (result) {
+            case TxResult.Viewed viewed -> viewed.views();
+            default -> throw new IllegalStateException("a read answered with " + result);
         });
     }
 
@@ -516,6 +513,11 @@ public final class RatisDecisionLog implements DecisionLog {
         }
         if (raftClient != null) {
             closeQuietly(raftClient);
+        }
+        for (RaftClient old : retiring) {
+            if (retiring.remove(old)) {
+                closeQuietly(old);
+            }
         }
         for (Thread closer : closers) {
             try {

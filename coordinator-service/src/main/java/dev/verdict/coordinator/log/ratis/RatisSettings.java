@@ -40,8 +40,9 @@ final class RatisSettings {
         RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,
                 TimeDuration.valueOf(config.electionTimeoutMax().toMillis() * 2, TimeUnit.MILLISECONDS));
 
-        // Status reads are linearizable everywhere (DESIGN rule 8): a follower asks the leader for the read index
-        // and answers once it has applied that far; no lease, so a deposed leader can never serve a stale read.
+        // Verdict's own reads go through the log (TxCommand.Read: Ratis's read index lets a leader cut off from its
+        // followers answer stale reads). Read-only requests, should anything send one, are at least not stale
+        // follower reads.
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setTimeout(properties, millis(config.requestTimeout()));
 

@@ -258,18 +258,6 @@ public final class TransactionStateMachine extends BaseStateMachine {
         tellLeaderIfReady(term);
     }
 
-    /** Answers a query from this replica; Ratis calls it once the read index is applied here (linearizable). */
-    @Override
-    public CompletableFuture<Message> query(Message request) {
-        try {
-            TxQuery query = TxCodec.decodeQuery(request.getContent().toByteArray());
-            byte[] answer = TxCodec.encodeViews(replica.read(table -> table.query(query)));
-            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(answer)));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     // ---------------------------------------------------------------- leadership
 
     /**

@@ -355,6 +355,32 @@ class RatisDecisionLogTest {
         }
     }
 
+    /**
+     * Rule 8 across a partition. A leader cut off from its followers goes on believing it leads for an election
+     * timeout; a new leader may be deciding meanwhile. Ratis's read index answered such a leader's reads at once
+     * when an earlier read had confirmed the same commit index, so it served stale state (the bank's chaos run
+     * read ACTIVE after COMMITTED). Reads go through the log now: without a majority, none is answered.
+     */
+    @Test
+    void aLeaderCutOffFromItsFollowersAnswersNoRead() throws Exception {
+        Duration timeout = Duration.ofSeconds(8);
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c.withRequestTimeout(timeout)
+                // long enough that the cut-off leader still believes it leads when it is asked
+                .withElectionTimeout(Duration.ofSeconds(5), Duration.ofSeconds(6))).startAll()) {
+            String leaderId = cluster.awaitLeader(Duration.ofSeconds(60));
+            RatisDecisionLog leader = cluster.node(leaderId);
+            TransactionView decided = commitTransaction(leader, leader);
+            assertThat(read(leader, decided.txId()).state()).isEqualTo(TxState.COMMITTED); // confirms this index
+
+            cluster.ids().stream().filter(id -> !id.equals(leaderId)).forEach(cluster::stop);
+            assertThat(leader.status().isLeader()).as("still believes it leads").isTrue();
+
+            CompletableFuture<List<TransactionView>> query = leader.query(new TxQuery.Get(decided.txId()));
+            assertThatThrownBy(() -> query.get(timeout.toMillis() + 4_000, TimeUnit.MILLISECONDS))
+                    .cause().isInstanceOf(NoQuorumException.class);
+        }
+    }
+
     @Test
     void closedLogRejectsWorkAndCloseIsIdempotent() throws Exception {
         try (RatisTestCluster cluster = new RatisTestCluster(dir, 1, c -> c).startAll()) {

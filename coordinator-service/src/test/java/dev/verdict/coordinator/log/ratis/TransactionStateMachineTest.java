@@ -73,7 +73,7 @@ class TransactionStateMachineTest {
     }
 
     @Test
-    void appliesEntriesToTheReplicaAndAnswersQueries() throws Exception {
+    void appliesEntriesToTheReplica() throws Exception {
         byte[] proposal = TxCodec.encodeEntry(new TxCodec.Entry(0, List.of(
                 new TxCommand.Begin(10_000, null), new TxCommand.Begin(10_000, null))));
         TransactionContext started = machine.startTransaction(request(proposal));
@@ -89,9 +89,8 @@ class TransactionStateMachineTest {
         assertThat(machine.getLastAppliedTermIndex().getIndex()).isEqualTo(12);
         assertThat(machine.getLastAppliedTermIndex().getTerm()).isEqualTo(3);
 
-        Message answer = machine.query(Message.valueOf(ByteString.copyFrom(TxCodec.encodeQuery(new TxQuery.Get(2)))))
-                .get(5, TimeUnit.SECONDS);
-        assertThat(TxCodec.decodeViews(answer.getContent().toByteArray())).containsExactly(second);
+        List<TransactionView> read = replica.read(table -> table.query(new TxQuery.Get(2)));
+        assertThat(read).containsExactly(second);
     }
 
     @Test
