@@ -191,7 +191,7 @@ public final class RatisDecisionLog implements DecisionLog {
         LOG.info("{}: Raft client aimed at the new leader {}", config.nodeId(), leader);
         List<CompletableFuture<?>> leftWithOld = new ArrayList<>();
         for (Proposal proposal : proposals) {
-            if (proposal.repeatable() && proposal.via.compareAndSet(old, null)) {
+            if (proposal.mayResend() && proposal.via.compareAndSet(old, null)) {
                 attempt(proposal);
             } else if (proposal.via.get() == old) {
                 leftWithOld.add(proposal.result);
@@ -302,7 +302,7 @@ public final class RatisDecisionLog implements DecisionLog {
             return;
         }
         proposal.via.set(raftClient);
-        if (client != raftClient && proposal.repeatable() && proposal.via.compareAndSet(raftClient, null)) {
+        if (client != raftClient && proposal.mayResend() && proposal.via.compareAndSet(raftClient, null)) {
             attempt(proposal); // the client was replaced between reading and claiming it: use the new one
             return;
         }
@@ -343,7 +343,8 @@ public final class RatisDecisionLog implements DecisionLog {
             this.deadlineNanos = deadlineNanos;
         }
 
-        boolean repeatable() {
+        /** Whether it may be sent again: every command in it is repeatable, and it has time left. */
+        boolean mayResend() {
             return entry.commands().stream().allMatch(TxCommand::repeatable) && deadlineNanos - System.nanoTime() > 0;
         }
     }
