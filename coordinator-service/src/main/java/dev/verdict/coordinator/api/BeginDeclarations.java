@@ -7,7 +7,6 @@ import dev.verdict.protocol.coordinator.DeclarationSeal;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 /**
  * Seals, for a begin's answer, the participants its applied Begin enlisted, so they can open their branches
@@ -20,9 +19,7 @@ class BeginDeclarations {
     private final DeclarationSeal seal;
 
     BeginDeclarations(CoordinatorProperties properties) {
-        this.seal = StringUtils.hasText(properties.declarationKey())
-                ? new DeclarationSeal(properties.declarationKey())
-                : null;
+        this.seal = DeclarationSeal.withKey(properties.declarationKey()).orElse(null);
     }
 
     /** The seal for the begin's answer, or null (no key, nothing declared, or no longer active). */

@@ -20,7 +20,7 @@ public interface DecisionLog extends AutoCloseable {
      */
     CompletableFuture<TxResult> propose(TxCommand command);
 
-    /** A linearizable read (Raft read index): reflects every command committed before it was issued. */
+    /** A linearizable read: reflects every command committed before it was issued (Ratis: a read through the log). */
     CompletableFuture<List<TransactionView>> query(TxQuery query);
 
     /** This node's replica of the table: current as of its applied index, which may trail the leader's. */

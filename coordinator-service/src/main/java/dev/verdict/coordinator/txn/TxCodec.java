@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Binary encoding of what travels through the log: a log entry (a timestamp and a group of commands, so many
- * concurrent proposals share one Raft entry) and the results of applying it, reads and their answers included. Hand-written rather than JSON because every command of every transaction is encoded on the hot path.
+ * concurrent proposals share one Raft entry) and the results of applying it, reads and their answers included.
+ * Hand-written rather than JSON because every command of every transaction is encoded on the hot path.
  */
 public final class TxCodec {
 

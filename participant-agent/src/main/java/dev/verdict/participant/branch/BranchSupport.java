@@ -31,11 +31,9 @@ public final class BranchSupport {
             Supplier<String> endpoint, PreparedTransactions prepared, Settings settings, Clock clock) {
         EndedTransactions ended = new EndedTransactions(settings.endedMemorySize());
         BranchRegistry registry = new BranchRegistry(ended);
-        DeclarationSeal declarationSeal = settings.declarationKey() == null || settings.declarationKey().isBlank()
-                ? null
-                : new DeclarationSeal(settings.declarationKey());
         BranchOpener opener = new BranchOpener(coordinator, dataSource, identity, endpoint,
-                settings.branchTimeout(), settings.lockTimeout(), declarationSeal, clock);
+                settings.branchTimeout(), settings.lockTimeout(),
+                DeclarationSeal.withKey(settings.declarationKey()).orElse(null), clock);
         this.runner = new BranchWorkRunner(dataSource, identity, registry, ended, opener, settings.branchTimeout(), clock);
         PrepareVoter voter = new PrepareVoter(identity, registry, ended, prepared, settings.busyWait());
         this.twoPhase = new TwoPhaseParticipant(identity, registry, ended, prepared, coordinator, voter, settings.busyWait());

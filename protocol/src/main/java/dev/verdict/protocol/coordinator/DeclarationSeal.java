@@ -51,6 +51,11 @@ public final class DeclarationSeal {
         this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), ALGORITHM);
     }
 
+    /** A seal with this key, or empty when no key is configured (null or blank): then nothing is sealed. */
+    public static Optional<DeclarationSeal> withKey(String key) {
+        return key == null || key.isBlank() ? Optional.empty() : Optional.of(new DeclarationSeal(key));
+    }
+
     /** The seal of these declared participants, or empty when there are none or too many to seal. */
     public Optional<String> seal(long txId, Instant deadline, List<ParticipantAddress> participants) {
         if (participants.isEmpty() || participants.size() > MAX_PARTICIPANTS) {

@@ -86,6 +86,13 @@ class DeclarationSealTest {
     }
 
     @Test
+    void noKeyConfiguredMeansNoSeal() {
+        assertThat(DeclarationSeal.withKey(null)).isEmpty();
+        assertThat(DeclarationSeal.withKey("   ")).isEmpty();
+        assertThat(DeclarationSeal.withKey(KEY)).isPresent();
+    }
+
+    @Test
     void aShortKeyIsRefused() {
         assertThatThrownBy(() -> new DeclarationSeal("too-short")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 32 characters");

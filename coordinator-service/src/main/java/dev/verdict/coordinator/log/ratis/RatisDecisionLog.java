@@ -35,7 +35,6 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -44,8 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decision log replicated by Apache Ratis: one Raft server (gRPC) for this node, plus a Raft client over the
- * group that this node uses to propose (through the leader, wherever it is) and to read (linearizably, at this
- * node, by read index).
+ * group that this node uses to propose (through the leader, wherever it is). Reads are proposals too: a
+ * {@link TxCommand.Read} through the log (see {@link #query}).
  *
  * <p>Usage:
  * <pre>{@code
@@ -58,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * log.close();
  * }</pre>
  *
- * <p>Proposals go through a {@link GroupCommitter}: concurrent commands share one Raft entry. Every request (write
- * or read) is retried by the Raft client across leader changes, but for at most {@code requestTimeout}; then it
- * fails with {@link NoQuorumException} (for a write: outcome unknown).
+ * <p>Proposals go through a {@link GroupCommitter}: concurrent commands share one Raft entry. Every proposal is
+ * retried by the Raft client across leader changes, but for at most {@code requestTimeout}; then it fails with
+ * {@link NoQuorumException} (for a change: outcome unknown).
  */
 public final class RatisDecisionLog implements DecisionLog {
 
@@ -309,7 +308,7 @@ public final class RatisDecisionLog implements DecisionLog {
         long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(proposal.deadlineNanos - System.nanoTime()));
         TxCodec.Entry entry = proposal.entry;
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeEntry(entry)));
-        request(raftClient, true, raftClient.async().send(message),
+        request(raftClient, raftClient.async().send(message),
                 "proposal of " + entry.commands().size() + " command(s)", reply -> {
                     List<TxResult> results = TxCodec.decodeResults(reply.getMessage().getContent().toByteArray());
                     if (results.size() != entry.commands().size()) {
@@ -363,16 +362,17 @@ public final class RatisDecisionLog implements DecisionLog {
         });
     }
 
-    /** Bounds a Raft request by {@code requestTimeout} and maps every failure to {@link NoQuorumException}. */
-    private <T> CompletableFuture<T> request(RaftClient used, boolean write, CompletableFuture<RaftClientReply> sent,
+    /**
+     * Bounds a Raft request by {@code requestTimeout} and maps every failure to {@link NoQuorumException}; a client
+     * whose ordered request failed is replaced (see {@link #replaceClient}).
+     */
+    private <T> CompletableFuture<T> request(RaftClient used, CompletableFuture<RaftClientReply> sent,
                                              String what, Function<RaftClientReply, T> decode, long timeoutMillis) {
         CompletableFuture<T> result = new CompletableFuture<>();
         sent.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
-                if (write || cause instanceof AlreadyClosedException) {
-                    replaceClient(used);
-                }
+                replaceClient(used);
                 String why = cause instanceof TimeoutException
                         ? "no answer within " + timeoutMillis + " ms"
                         : String.valueOf(cause);
@@ -382,9 +382,7 @@ public final class RatisDecisionLog implements DecisionLog {
             }
             if (reply == null || !reply.isSuccess()) {
                 Throwable cause = reply == null ? null : reply.getException();
-                if (write) {
-                    replaceClient(used);
-                }
+                replaceClient(used);
                 result.completeExceptionally(new NoQuorumException(
                         config.nodeId() + ": " + what + " was not accepted: " + cause, cause));
                 return;

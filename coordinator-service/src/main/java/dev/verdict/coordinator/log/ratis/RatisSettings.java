@@ -48,7 +48,7 @@ final class RatisSettings {
 
         // Ratis logs an extra entry for every commit-index advance by default: a second append and fsync on every
         // node for each command. It only lets a restarted node apply before it hears from a leader; Verdict answers
-        // nothing from an unconfirmed replica anyway (reads go through the read index), so it is turned off.
+        // nothing from an unconfirmed replica anyway (reads go through the log), so it is turned off.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
 
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
