@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,8 @@ public final class BankChaosRun {
     static final Duration PREPARED_DEADLINE = Duration.ofSeconds(30);
     static final Duration AFTER_CLIENTS = Duration.ofSeconds(10);
     static final int FINAL_READ_SAMPLE = 3_000;
+    /** The final decision reads take seconds; when the coordinators do not answer, the run moves on after this. */
+    static final Duration FINAL_READS_BOUND = Duration.ofMinutes(3);
     /**
      * The audit is one global transaction holding FOR SHARE locks on every account; with transfers hammering few
      * accounts its default patience (1 s per shard, 5 attempts) lets most audits give up. A bit more patience gives
@@ -86,7 +89,32 @@ public final class BankChaosRun {
     private BankChaosRun() {
     }
 
+    /**
+     * Runs it within the config's budget; a run that overruns it fails (seed, phase, thread dumps) instead of
+     * hanging until the fork is killed.
+     */
     public static Outcome run(ChaosConfig config) {
+        Path reportDirectory = config.reportDirectory().toAbsolutePath().resolve(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()) + "-seed" + config.seed());
+        RunBudget budget = new RunBudget(config.budget(), config.seed(), reportDirectory);
+        try {
+            Outcome outcome = run(config, reportDirectory, budget);
+            if (budget.overrunMessage() != null) {
+                throw new AssertionError(budget.overrunMessage());
+            }
+            return outcome;
+        } catch (RuntimeException e) {
+            if (budget.overrunMessage() != null) {
+                Thread.interrupted(); // the watchdog's interrupt has done its job
+                throw new AssertionError(budget.overrunMessage(), e);
+            }
+            throw e;
+        } finally {
+            budget.close();
+        }
+    }
+
+    private static Outcome run(ChaosConfig config, Path reportDirectory, RunBudget budget) {
         NemesisSchedule.Spec spec = config.longRun() ? NemesisSchedule.Spec.longRun(config.duration())
                 : NemesisSchedule.Spec.shortRun(config.minFaults());
         NemesisSchedule schedule = NemesisSchedule.generate(config.seed(), spec);
@@ -97,8 +125,6 @@ public final class BankChaosRun {
 
         Instant startedAt = Instant.now();
         long wallStart = System.nanoTime();
-        Path reportDirectory = config.reportDirectory().toAbsolutePath().resolve(
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()) + "-seed" + config.seed());
         Path work;
         try {
             Files.createDirectories(reportDirectory);
@@ -114,7 +140,9 @@ public final class BankChaosRun {
             seeded.put(Long.toString(id), config.initialBalance());
         }
         boolean valid = false;
+        budget.phase("starting 3 coordinators, 2 shards, 2 agents and the gateway (budget " + config.budget() + ")");
         try (ChaosCluster cluster = ChaosCluster.start(clusterSpec)) {
+            budget.watch(cluster);
             History history = History.start();
             BankClient client = new BankClient(history, cluster.gatewayUrl(), Duration.ofMinutes(2), Duration.ofSeconds(15));
             Nemesis nemesis = new Nemesis(cluster, history::now, RECOVERY_TIMEOUT);
@@ -123,29 +151,38 @@ public final class BankChaosRun {
             long lastFaultEnd;
             try (Workload workload = new Workload(cluster, client, config.clients(), config.seed())) {
                 workload.start();
+                budget.phase("clients started; waiting for the first commit");
                 awaitCommit(workload, 0, RECOVERY_BOUND, "before the first fault");
+                budget.phase("the nemesis runs " + schedule.faults().size() + " faults");
                 faults = nemesis.run(schedule);
                 nemesis.unrecovered().forEach(why -> found.add(new Violation(Violation.Rule.NO_RECOVERY,
                         "the cluster did not recover within " + RECOVERY_TIMEOUT + " " + why)));
+                budget.phase("healing everything");
                 nemesis.healAll();
                 lastFaultEnd = history.now();
                 long healedNanos = System.nanoTime();
+                budget.phase("waiting for a commit after the faults");
                 if (!awaitCommit(workload, healedNanos, RECOVERY_BOUND, "after the faults stopped")) {
                     found.add(new Violation(Violation.Rule.NO_RECOVERY, "no transfer committed within "
                             + RECOVERY_BOUND + " after the last fault was healed"));
                 }
+                budget.phase("settling, then stopping the clients");
                 pause(SETTLE);
             }
             long clientsDone = history.now();
             long checkAt = Math.max(lastFaultEnd + PREPARED_DEADLINE.toNanos(), clientsDone + AFTER_CLIENTS.toNanos());
+            budget.phase("waiting for the 30 s rule, then reading pg_prepared_xacts");
             pause(Duration.ofNanos(Math.max(0, checkAt - history.now())));
             List<String> prepared = preparedGids(cluster);
             log.info("prepared GIDs {} s after the last fault: {}", (history.now() - lastFaultEnd) / 1_000_000_000L, prepared);
 
+            budget.phase("final audit and final state");
             client.audit(900);
             FinalState finalState = readFinalState(cluster, prepared);
-            finalReads(cluster, client, history.ops(), finalState, config.seed());
+            budget.phase("reading the final decisions");
+            int unread = finalReads(cluster, client, history.ops(), finalState, config.seed());
 
+            budget.phase("checking the history");
             List<Op> ops = history.ops();
             BankChecker.Report report = BankChecker.check(seeded, ops, finalState, found);
             valid = report.valid();
@@ -153,6 +190,10 @@ public final class BankChaosRun {
             notes.add(String.format("prepared transactions read %.1f s after the last fault ended",
                     (checkAt - lastFaultEnd) / 1e9));
             notes.add(networkStats(cluster));
+            if (unread > 0) {
+                notes.add(unread + " final decision reads were not made: the coordinators did not answer them all within "
+                        + FINAL_READS_BOUND);
+            }
             String title = (config.longRun() ? "Long" : "Short") + " chaos run of the bank, seed " + config.seed();
             RunSummary summary = new RunSummary(title, config.seed(), startedAt,
                     Duration.ofNanos(System.nanoTime() - wallStart),
@@ -233,9 +274,10 @@ public final class BankChaosRun {
 
     /**
      * Reads the coordinator's decision of every transfer whose outcome the client never learned, of every
-     * transaction in the ledger (up to a sample) and of a sample of the rest, at the leader.
+     * transaction in the ledger (up to a sample) and of a sample of the rest, at the leader, for at most
+     * {@link #FINAL_READS_BOUND}; returns how many were not read in that time.
      */
-    private static void finalReads(ChaosCluster cluster, BankClient client, List<Op> ops, FinalState finalState, long seed) {
+    private static int finalReads(ChaosCluster cluster, BankClient client, List<Op> ops, FinalState finalState, long seed) {
         Set<Long> unknown = new LinkedHashSet<>();
         List<Long> others = new ArrayList<>();
         for (Op op : ops) {
@@ -258,6 +300,8 @@ public final class BankChaosRun {
         }
         String leader = cluster.awaitLeader(Duration.ofMinutes(2));
         Semaphore inFlight = new Semaphore(8);
+        long deadline = System.nanoTime() + FINAL_READS_BOUND.toNanos();
+        AtomicInteger unread = new AtomicInteger();
         try (ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor()) {
             int process = 10_000;
             for (long txId : toRead) {
@@ -265,6 +309,10 @@ public final class BankChaosRun {
                 reads.submit(() -> {
                     inFlight.acquireUninterruptibly();
                     try {
+                        if (System.nanoTime() - deadline > 0) {
+                            unread.incrementAndGet();
+                            return;
+                        }
                         for (int attempt = 0; attempt < 3; attempt++) {
                             TxReading seen = client.status(p, leader, cluster.coordinatorUrl(leader), txId);
                             if (seen != null) {
@@ -277,7 +325,9 @@ public final class BankChaosRun {
                 });
             }
         }
-        log.info("read the final decision of {} transactions ({} with an unknown outcome)", toRead.size(), unknown.size());
+        log.info("read the final decision of {} transactions ({} with an unknown outcome, {} not read in time)",
+                toRead.size() - unread.get(), unknown.size(), unread.get());
+        return unread.get();
     }
 
     /** What the 18 proxies carried: connections, resets (cuts and duplication starts) and duplicated bytes. */

@@ -16,11 +16,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * <li>{@code verdict.chaos.clients}: transfer client threads (default 4);</li>
  * <li>{@code verdict.chaos.accounts}, {@code verdict.chaos.initial-balance}: the bank (default 40 of 10000);</li>
  * <li>{@code verdict.chaos.report-dir}: where each run's summary, plot and history go (default
- * {@code target/chaos-runs}).</li>
+ * {@code target/chaos-runs});</li>
+ * <li>{@code verdict.chaos.budget}: how long the whole run may take before it is cut short and fails (default
+ * {@link #SHORT_RUN_BUDGET} for the short run, the duration plus {@link #BUDGET_BEYOND_DURATION} for a long
+ * one).</li>
  * </ul>
  */
 public record ChaosConfig(long seed, Duration duration, int minFaults, int clients, int accounts, long initialBalance,
-                          Path reportDirectory) {
+                          Path reportDirectory, Duration budget) {
+
+    /** A short run takes about 5 minutes on the 2-core machine; four times that means something hangs. */
+    static final Duration SHORT_RUN_BUDGET = Duration.ofMinutes(20);
+    /** Start-up, the recovery waits after the faults and the checks, around a long run's planned fault time. */
+    static final Duration BUDGET_BEYOND_DURATION = Duration.ofMinutes(20);
 
     public boolean longRun() {
         return duration != null;
@@ -28,15 +36,20 @@ public record ChaosConfig(long seed, Duration duration, int minFaults, int clien
 
     public static ChaosConfig fromSystemProperties() {
         String seed = System.getProperty("verdict.chaos.seed", "").strip();
-        String duration = System.getProperty("verdict.chaos.duration", "").strip();
+        String durationText = System.getProperty("verdict.chaos.duration", "").strip();
+        String budgetText = System.getProperty("verdict.chaos.budget", "").strip();
+        Duration duration = durationText.isEmpty() ? null : parseDuration(durationText);
+        Duration budget = !budgetText.isEmpty() ? parseDuration(budgetText)
+                : duration == null ? SHORT_RUN_BUDGET : duration.plus(BUDGET_BEYOND_DURATION);
         return new ChaosConfig(
                 seed.isEmpty() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(seed),
-                duration.isEmpty() ? null : parseDuration(duration),
+                duration,
                 intProperty("verdict.chaos.faults", 20),
                 intProperty("verdict.chaos.clients", 4),
                 intProperty("verdict.chaos.accounts", 40),
                 intProperty("verdict.chaos.initial-balance", 10_000),
-                Path.of(System.getProperty("verdict.chaos.report-dir", "target/chaos-runs")));
+                Path.of(System.getProperty("verdict.chaos.report-dir", "target/chaos-runs")),
+                budget);
     }
 
     private static int intProperty(String name, int fallback) {

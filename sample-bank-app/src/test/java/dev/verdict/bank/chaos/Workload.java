@@ -25,6 +25,8 @@ public final class Workload implements AutoCloseable {
 
     /** Pacing after a failed call, so a client does not spin while the cluster is down (not a condition wait). */
     private static final Duration BACKOFF = Duration.ofMillis(200);
+    /** The longest client call (a transfer's 2-minute timeout) and some. */
+    private static final Duration STOP_BOUND = Duration.ofMinutes(3);
 
     private final ChaosCluster cluster;
     private final BankClient client;
@@ -168,15 +170,19 @@ public final class Workload implements AutoCloseable {
         }
     }
 
-    /** Stops every client and waits for the calls in flight (each is bounded by its HTTP timeout). */
+    /**
+     * Stops every client and waits for the calls in flight (each is bounded by its HTTP timeout), all of them
+     * together for at most {@link #STOP_BOUND}.
+     */
     @Override
     public void close() {
         running.set(false);
+        long deadline = System.nanoTime() + STOP_BOUND.toNanos();
         for (Thread thread : threads) {
             try {
-                thread.join(Duration.ofMinutes(5));
+                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
                 if (thread.isAlive()) {
-                    log.warn("client {} still busy after 5 minutes; leaving it", thread.getName());
+                    log.warn("client {} still busy {} after the stop; leaving it", thread.getName(), STOP_BOUND);
                     thread.interrupt();
                 }
             } catch (InterruptedException e) {

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +39,7 @@ public final class ChaosCluster implements AutoCloseable {
 
     private static final Pattern LEADER = Pattern.compile("\"leaderId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern CONSISTENT = Pattern.compile("\"consistent\"\\s*:\\s*true");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private static final Http HTTP = new Http(Duration.ofSeconds(2));
 
     /** Small heaps and the client JIT: many JVMs on a small machine. */
     public static final List<String> DEFAULT_JVM_OPTIONS =
@@ -359,9 +355,8 @@ public final class ChaosCluster implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(process.url().resolve("/v1/cluster"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
+            Http.Response response = HTTP.get(process.url().resolve("/v1/cluster"), Duration.ofSeconds(2));
+            if (response.status() != 200) {
                 return Optional.empty();
             }
             Matcher m = LEADER.matcher(response.body());
@@ -410,10 +405,9 @@ public final class ChaosCluster implements AutoCloseable {
         String last = "no answer";
         while (true) {
             try {
-                HttpResponse<String> audit = HTTP.send(HttpRequest.newBuilder(gatewayUrl().resolve("/api/audit"))
-                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                last = audit.statusCode() + " " + audit.body();
-                if (audit.statusCode() == 200 && CONSISTENT.matcher(audit.body()).find()) {
+                Http.Response audit = HTTP.get(gatewayUrl().resolve("/api/audit"), Duration.ofSeconds(30));
+                last = audit.status() + " " + audit.body();
+                if (audit.status() == 200 && CONSISTENT.matcher(audit.body()).find()) {
                     return;
                 }
             } catch (IOException e) {

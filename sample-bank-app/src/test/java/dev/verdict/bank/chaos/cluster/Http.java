@@ -5,9 +5,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +32,9 @@ public final class Http {
             return json != null && json.hasNonNull("code") ? json.get("code").asString() : null;
         }
     }
+
+    /** How much longer than the request's timeout the body may take once the headers came. */
+    private static final Duration BODY_GRACE = Duration.ofSeconds(5);
 
     private final HttpClient client;
 
@@ -48,8 +56,28 @@ public final class Http {
         return send(request.build());
     }
 
+    /**
+     * Sends and reads the whole answer within the request's timeout. The JDK client's own timeout stops at the
+     * response headers, so a body that stalls would otherwise block the caller forever.
+     */
     private Response send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        Duration timeout = request.timeout().orElseThrow(() -> new IllegalArgumentException("no timeout: " + request));
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = exchange.get(timeout.toMillis() + BODY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HttpTimeoutException("no complete answer from " + request.uri() + " within " + timeout);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        }
         JsonNode json = null;
         String body = response.body();
         if (body != null && !body.isBlank() && (body.startsWith("{") || body.startsWith("["))) {

@@ -3,9 +3,6 @@ package dev.verdict.bank.chaos.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JvmProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private static final Http HTTP = new Http(Duration.ofSeconds(2));
 
     private final String name;
     private final List<String> command;
@@ -34,6 +30,7 @@ public final class JvmProcess implements AutoCloseable {
     private Process process;
     private Process watchdog;
     private boolean paused;
+    private boolean closed;
     private int starts;
 
     public JvmProcess(String name, List<String> command, Path logFile, URI url) {
@@ -60,6 +57,9 @@ public final class JvmProcess implements AutoCloseable {
     }
 
     public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException(name + " was closed with its cluster; it does not start again");
+        }
         if (running()) {
             throw new IllegalStateException(name + " is already running");
         }
@@ -131,9 +131,7 @@ public final class JvmProcess implements AutoCloseable {
             return false;
         }
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(url.resolve("/actuator/health"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
+            return HTTP.get(url.resolve("/actuator/health"), Duration.ofSeconds(2)).status() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -173,9 +171,10 @@ public final class JvmProcess implements AutoCloseable {
         }
     }
 
-    /** Resumes it if paused, then kills it. */
+    /** Resumes it if paused, then kills it; it cannot be started again. */
     @Override
     public synchronized void close() {
+        closed = true;
         if (paused) {
             resume();
         }

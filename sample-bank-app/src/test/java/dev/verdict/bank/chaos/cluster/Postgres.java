@@ -28,6 +28,7 @@ public final class Postgres implements AutoCloseable {
     private final Path logFile;
     private final int maxConnections;
     private EmbeddedPostgres server;
+    private boolean closed;
     private Process watchdog;
 
     public Postgres(String name, Path dataDirectory, int port, Path logFile, int maxConnections) {
@@ -51,6 +52,9 @@ public final class Postgres implements AutoCloseable {
     }
 
     public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException(name + " was closed with its cluster; it does not start again");
+        }
         if (running()) {
             throw new IllegalStateException(name + " is already running");
         }
@@ -196,8 +200,10 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
+    /** Stops it for good: it cannot be started again. */
     @Override
     public synchronized void close() {
+        closed = true;
         stop();
     }
 
