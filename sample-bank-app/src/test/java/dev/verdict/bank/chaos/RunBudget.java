@@ -42,12 +42,10 @@ final class RunBudget implements AutoCloseable {
         Thread.ofPlatform().name("chaos-run-budget-" + seed).daemon().start(this::awaitBudget);
     }
 
-    /** Says (on the console, which CI keeps) what the run does next. */
+    /** Says (in the log, which the chaos execution prints on the console a CI log keeps) what the run does next. */
     void phase(String next) {
         phase = next;
-        String line = "chaos run, seed " + seed + ": " + next;
-        System.out.println(line);
-        log.info(line);
+        log.info("chaos run, seed {}: {}", seed, next);
     }
 
     /** The cluster to dump and close if the budget runs out. */
