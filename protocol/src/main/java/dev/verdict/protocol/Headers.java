@@ -12,14 +12,6 @@ public final class Headers {
     public static final String DECLARATION = "Verdict-Tx-Declared";
     /** Makes POST /v1/transactions safe to retry. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    /** On every coordinator answer: the id of the node that answered. */
-    public static final String NODE = "Verdict-Node";
-    /**
-     * On every coordinator answer while the node knows a ready leader: that leader's id. A client that sends its
-     * calls there saves the forwarding hop, and a commit there overlaps PREPARE with the log write that starts it.
-     * Only a hint: any node serves any call.
-     */
-    public static final String LEADER = "Verdict-Leader";
 
     private Headers() {
     }

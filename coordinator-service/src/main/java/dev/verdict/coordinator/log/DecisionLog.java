@@ -5,7 +5,6 @@ import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,14 +30,6 @@ public interface DecisionLog extends AutoCloseable {
     void addListener(LogListener listener);
 
     LogStatus status();
-
-    /**
-     * The leader this node knows to be ready (it has committed an entry of its term), for clients to send their
-     * calls to; empty while none is. Cheap: read on every answer of the API.
-     */
-    default Optional<String> readyLeader() {
-        return Optional.ofNullable(status().leaderId());
-    }
 
     @Override
     void close();

@@ -10,7 +10,6 @@ import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -21,8 +20,7 @@ import org.springframework.web.client.RestClientResponseException;
 /**
  * {@link CoordinatorApi} over every node of the coordinator cluster. Any node serves any call (it forwards to
  * the leader what only the leader can do), so on a connection failure, a timeout or a 503 the call moves on to
- * the next node. The leader is tried first when the nodes' answers named it ({@link LeaderHints}): there a call
- * skips a hop, and a commit overlaps PREPARE with the write that starts it. Else the node that last answered. Every call of the API is idempotent (begin only
+ * the next node; the node that last answered is tried first. Every call of the API is idempotent (begin only
  * with an Idempotency-Key), which is what makes retrying on another node safe.
  *
  * <p>Other answers are the cluster's answer and end the call: a problem becomes a
@@ -37,21 +35,13 @@ public final class CoordinatorCluster implements CoordinatorApi {
     }
 
     private final List<Node> nodes;
-    private final LeaderHints hints;
     private final AtomicInteger preferred = new AtomicInteger();
-    private final AtomicBoolean placing = new AtomicBoolean();
 
     public CoordinatorCluster(List<Node> nodes) {
-        this(nodes, new LeaderHints(nodes.size(), System::nanoTime));
-    }
-
-    /** With the hints the nodes' answers fill in (see {@link CoordinatorClusterFactory}). */
-    CoordinatorCluster(List<Node> nodes, LeaderHints hints) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("at least one coordinator URL is needed");
         }
         this.nodes = List.copyOf(nodes);
-        this.hints = hints;
     }
 
     public List<URI> urls() {
@@ -59,7 +49,7 @@ public final class CoordinatorCluster implements CoordinatorApi {
     }
 
     private <T> T call(String what, Function<CoordinatorApi, T> call) {
-        int start = hints.leaderIndex().orElse(preferred.get());
+        int start = preferred.get();
         RuntimeException last = null;
         for (int i = 0; i < nodes.size(); i++) {
             int index = (start + i) % nodes.size();
@@ -67,56 +57,19 @@ public final class CoordinatorCluster implements CoordinatorApi {
             try {
                 T result = call.apply(node.api());
                 preferred.set(index);
-                placeLeaderIfUnknown();
                 return result;
             } catch (ResourceAccessException e) {
                 log.debug("coordinator {} unreachable for {}: {}", node.url(), what, e.getMessage());
-                hints.failed(index);
                 last = e;
             } catch (RestClientResponseException e) {
                 if (e.getStatusCode().value() != 503) {
                     throw CoordinatorProblemException.from(e);
                 }
                 log.debug("coordinator {} unavailable (503) for {}", node.url(), what);
-                hints.failed(index);
                 last = e;
             }
         }
         throw new CoordinatorUnavailableException("no coordinator node could serve " + what + " (tried " + urls() + ")", last);
-    }
-
-    /**
-     * A node named a leader whose URL this client cannot tell yet: ask the nodes it has not heard from who they
-     * are (their answers' headers say), in the background, one round at a time.
-     */
-    private void placeLeaderIfUnknown() {
-        if (hints.unplacedLeader().isEmpty() || !placing.compareAndSet(false, true)) {
-            return;
-        }
-        Thread.ofVirtual().name("verdict-coordinator-discovery").start(() -> {
-            try {
-                for (int index = 0; index < nodes.size() && hints.unplacedLeader().isPresent(); index++) {
-                    if (!hints.placed(index)) {
-                        askWhoItIs(nodes.get(index));
-                    }
-                }
-            } finally {
-                placing.set(false);
-            }
-        });
-    }
-
-    private static void askWhoItIs(Node node) {
-        try {
-            node.api().cluster();
-        } catch (RuntimeException e) {
-            log.debug("coordinator {} did not say who it is: {}", node.url(), e.getMessage());
-        }
-    }
-
-    /** The URL calls go to first now (the leader's, when it is known and reachable). */
-    URI firstChoice() {
-        return nodes.get(hints.leaderIndex().orElse(preferred.get())).url();
     }
 
     @Override

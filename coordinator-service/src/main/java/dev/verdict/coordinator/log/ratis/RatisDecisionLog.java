@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,8 +77,6 @@ public final class RatisDecisionLog implements DecisionLog {
     private final Object clientLock = new Object();
     private final java.util.Queue<Thread> closers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile RaftClient client;
-    /** The leader last known ready (this node's proposals are aimed at it); a hint for clients. */
-    private volatile RaftPeerId readyLeader;
     /** Entries proposed and not yet answered; {@link #aimAt} sends the repeatable ones again. */
     private final Set<Proposal> proposals = ConcurrentHashMap.newKeySet();
     /** Clients replaced by {@link #aimAt} that still carry proposals; closed once those are answered. */
@@ -181,7 +178,6 @@ public final class RatisDecisionLog implements DecisionLog {
      * the old client is closed.
      */
     void aimAt(RaftPeerId leader) {
-        readyLeader = leader;
         RaftClient old;
         synchronized (clientLock) {
             RaftClient current = client;
@@ -431,22 +427,6 @@ public final class RatisDecisionLog implements DecisionLog {
         LogListener guarded = new GuardedListener(listener);
         replica.addListener(guarded);
         stateMachine.addLeadershipListener(guarded);
-    }
-
-    /** The leader last known ready, while Ratis still names it leader (a newly named one is not ready yet). */
-    @Override
-    public Optional<String> readyLeader() {
-        RaftPeerId ready = readyLeader;
-        RaftServer raftServer = server;
-        if (ready == null || raftServer == null || closed.get()) {
-            return Optional.empty();
-        }
-        try {
-            return ready.equals(raftServer.getDivision(group.getGroupId()).getInfo().getLeaderId())
-                    ? Optional.of(ready.toString()) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     @Override
