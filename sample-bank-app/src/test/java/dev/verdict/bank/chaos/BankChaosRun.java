@@ -97,21 +97,23 @@ public final class BankChaosRun {
         Path reportDirectory = config.reportDirectory().toAbsolutePath().resolve(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()) + "-seed" + config.seed());
         RunBudget budget = new RunBudget(config.budget(), config.seed(), reportDirectory);
+        Outcome outcome = null;
+        RuntimeException failure = null;
         try {
-            Outcome outcome = run(config, reportDirectory, budget);
-            if (budget.overrunMessage() != null) {
-                throw new AssertionError(budget.overrunMessage());
-            }
-            return outcome;
+            outcome = run(config, reportDirectory, budget);
         } catch (RuntimeException e) {
-            if (budget.overrunMessage() != null) {
-                Thread.interrupted(); // the watchdog's interrupt has done its job
-                throw new AssertionError(budget.overrunMessage(), e);
-            }
-            throw e;
+            failure = e;
         } finally {
-            budget.close();
+            budget.close(); // after this the watchdog no longer acts
         }
+        if (budget.overrunMessage() != null) {
+            Thread.interrupted(); // the watchdog's interrupt has done its job
+            throw new AssertionError(budget.overrunMessage(), failure);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return outcome;
     }
 
     private static Outcome run(ChaosConfig config, Path reportDirectory, RunBudget budget) {

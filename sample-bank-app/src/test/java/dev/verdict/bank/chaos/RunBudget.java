@@ -29,6 +29,7 @@ final class RunBudget implements AutoCloseable {
     private final long seed;
     private final Path reportDirectory;
     private final Thread runner;
+    private final Thread watchdog;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile String phase = "starting";
     private volatile ChaosCluster cluster;
@@ -39,7 +40,7 @@ final class RunBudget implements AutoCloseable {
         this.seed = seed;
         this.reportDirectory = reportDirectory;
         this.runner = Thread.currentThread();
-        Thread.ofPlatform().name("chaos-run-budget-" + seed).daemon().start(this::awaitBudget);
+        this.watchdog = Thread.ofPlatform().name("chaos-run-budget-" + seed).daemon().start(this::awaitBudget);
     }
 
     /** Says (in the log, which the chaos execution prints on the console a CI log keeps) what the run does next. */
@@ -68,7 +69,6 @@ final class RunBudget implements AutoCloseable {
         }
         overrun = "the chaos run of seed " + seed + " overran its budget of " + budget + " in phase '" + phase
                 + "' (rerun: -Dverdict.chaos.seed=" + seed + "); thread dumps in " + reportDirectory;
-        System.out.println(overrun);
         log.error(overrun);
         dumpThreads();
         ChaosCluster stuck = cluster;
@@ -81,23 +81,23 @@ final class RunBudget implements AutoCloseable {
     private void dumpThreads() {
         StringBuilder own = new StringBuilder();
         for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
-            own.append('"').append(thread.getKey().getName()).append("\" ").append(thread.getKey().getState()).append('\n');
-            for (StackTraceElement frame : thread.getValue()) {
-                own.append("    at ").append(frame).append('\n');
-            }
-            own.append('\n');
+            appendStack(own, thread.getKey(), thread.getValue());
         }
         write("threads-test-jvm.txt", own.toString());
         // the run's own thread shows what it waited for: worth having on the console too
-        StringBuilder main = new StringBuilder("the run's thread:\n");
-        for (StackTraceElement frame : runner.getStackTrace()) {
-            main.append("    at ").append(frame).append('\n');
-        }
-        System.out.print(main);
+        log.error("the run's thread:\n{}", appendStack(new StringBuilder(), runner, runner.getStackTrace()));
         ChaosCluster stuck = cluster;
         if (stuck != null) {
             stuck.jvms().forEach(this::dumpChild);
         }
+    }
+
+    private static StringBuilder appendStack(StringBuilder out, Thread thread, StackTraceElement[] frames) {
+        out.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+        for (StackTraceElement frame : frames) {
+            out.append("    at ").append(frame).append('\n');
+        }
+        return out.append('\n');
     }
 
     private void dumpChild(JvmProcess process) {
@@ -129,9 +129,17 @@ final class RunBudget implements AutoCloseable {
         }
     }
 
-    /** The run ended (in time or not): the watchdog stands down. */
+    /**
+     * The run ended (in time or not): the watchdog stands down, or, if it had already begun to cut the run short,
+     * finishes first, so its interrupt cannot reach the run's thread after this returns.
+     */
     @Override
     public void close() {
         done.countDown();
+        try {
+            watchdog.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -33,7 +33,7 @@ public final class Http {
         }
     }
 
-    /** How much longer than the request's timeout the body may take once the headers came. */
+    /** Added to the request's timeout (which the JDK applies to the headers only) to bound the whole answer. */
     private static final Duration BODY_GRACE = Duration.ofSeconds(5);
 
     private final HttpClient client;
@@ -57,8 +57,8 @@ public final class Http {
     }
 
     /**
-     * Sends and reads the whole answer within the request's timeout. The JDK client's own timeout stops at the
-     * response headers, so a body that stalls would otherwise block the caller forever.
+     * Sends and reads the whole answer within the request's timeout plus {@link #BODY_GRACE}. The JDK client's own
+     * timeout stops at the response headers, so a body that stalls would otherwise block the caller forever.
      */
     private Response send(HttpRequest request) throws IOException, InterruptedException {
         Duration timeout = request.timeout().orElseThrow(() -> new IllegalArgumentException("no timeout: " + request));
