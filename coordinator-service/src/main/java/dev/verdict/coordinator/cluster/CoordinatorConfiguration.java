@@ -59,9 +59,7 @@ class CoordinatorConfiguration {
 
     @Bean
     DecisionWaiter decisionWaiter(DecisionLog log, SingleThreadScheduler scheduler) {
-        DecisionWaiter waiter = new DecisionWaiter(log.replica(), scheduler);
-        log.addListener(waiter);
-        return waiter;
+        return new DecisionWaiter(log, scheduler);
     }
 
     @Bean

@@ -26,6 +26,16 @@ public interface DecisionLog extends AutoCloseable {
     /** This node's replica of the table: current as of its applied index, which may trail the leader's. */
     LocalReplica replica();
 
+    /**
+     * Completes with the transaction's decision as soon as this node can know it, from the first source that
+     * has it: this node's replica, or where the leader can be asked, the leader's. A decided view is final
+     * wherever it is read (rule 3), so either answer is the decision. It never completes on its own otherwise;
+     * the caller bounds the wait, and completing or cancelling the future stops it.
+     */
+    default CompletableFuture<TransactionView> awaitDecision(long txId) {
+        return replica().awaitDecision(txId);
+    }
+
     /** Leadership and apply events of this node. */
     void addListener(LogListener listener);
 

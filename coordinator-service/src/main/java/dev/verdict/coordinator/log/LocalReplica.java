@@ -1,11 +1,16 @@
 package dev.verdict.coordinator.log;
 
 import dev.verdict.coordinator.txn.TransactionTable;
+import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCodec;
 import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -19,6 +24,7 @@ public final class LocalReplica {
 
     private final Object lock = new Object();
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Long, List<CompletableFuture<TransactionView>>> decisionWaiters = new ConcurrentHashMap<>();
     private TransactionTable table = new TransactionTable();
 
     /** Applies one log entry: its commands in order, all stamped with the entry's index and timestamp. */
@@ -30,6 +36,7 @@ public final class LocalReplica {
             }
         }
         for (int i = 0; i < results.size(); i++) {
+            completeDecisionWaiters(entry.commands().get(i), results.get(i));
             for (LogListener listener : listeners) {
                 try {
                     listener.onApplied(entry.commands().get(i), results.get(i), index);
@@ -40,6 +47,42 @@ public final class LocalReplica {
             }
         }
         return results;
+    }
+
+    /**
+     * Completes once this replica holds a decision for the transaction: at once if it already does, else when it
+     * applies one. It never completes on its own otherwise; the caller bounds the wait, and completing or
+     * cancelling the future stops it.
+     */
+    public CompletableFuture<TransactionView> awaitDecision(long txId) {
+        CompletableFuture<TransactionView> decision = new CompletableFuture<>();
+        decisionWaiters.computeIfAbsent(txId, id -> new CopyOnWriteArrayList<>()).add(decision);
+        decision.whenComplete((view, failure) -> decisionWaiters.computeIfPresent(txId, (id, waiting) -> {
+            waiting.remove(decision);
+            return waiting.isEmpty() ? null : waiting;
+        }));
+        // Registered first, checked second: a decision applied in between is seen by one or the other.
+        read(t -> t.query(new TxQuery.Get(txId))).stream()
+                .filter(TransactionView::isDecided)
+                .findFirst()
+                .ifPresent(decision::complete);
+        return decision;
+    }
+
+    /** Transactions someone is waiting on a decision for (a waiter that completed or was cancelled is gone). */
+    int transactionsAwaited() {
+        return decisionWaiters.size();
+    }
+
+    private void completeDecisionWaiters(TxCommand command, TxResult result) {
+        if (command instanceof TxCommand.Decide decide
+                && result instanceof TxResult.Applied(TransactionView view)
+                && view.isDecided()) {
+            List<CompletableFuture<TransactionView>> waiting = decisionWaiters.get(decide.txId());
+            if (waiting != null) {
+                waiting.forEach(waiter -> waiter.complete(view));
+            }
+        }
     }
 
     public <T> T read(Function<TransactionTable, T> reader) {

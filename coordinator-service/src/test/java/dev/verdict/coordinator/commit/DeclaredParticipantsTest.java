@@ -113,7 +113,7 @@ class DeclaredParticipantsTest {
     }
 
     private TransactionCoordinator coordinatorOver(DecisionLog decisionLog) {
-        DecisionWaiter waiter = new DecisionWaiter(decisionLog.replica(), scheduler);
+        DecisionWaiter waiter = new DecisionWaiter(decisionLog, scheduler);
         return new TransactionCoordinator(decisionLog, waiter, PrepareAhead.NONE, scheduler,
                 new CoordinatorSettings(10_000, 30_000, 1_000));
     }

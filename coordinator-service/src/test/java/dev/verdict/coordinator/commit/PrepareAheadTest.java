@@ -35,8 +35,7 @@ class PrepareAheadTest {
     void startLeader() {
         TwoPhaseCommitDriver driver = new TwoPhaseCommitDriver(log, gateway, scheduler,
                 new DriverSettings(100, 1_000, 50, 500, 64, 5, 600_000));
-        DecisionWaiter waiter = new DecisionWaiter(log.replica(), scheduler);
-        log.addListener(waiter);
+        DecisionWaiter waiter = new DecisionWaiter(log, scheduler);
         coordinator = new TransactionCoordinator(log, waiter, driver, scheduler,
                 new CoordinatorSettings(10_000, 30_000, 1_000));
         driver.start();

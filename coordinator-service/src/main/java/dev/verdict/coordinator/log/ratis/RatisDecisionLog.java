@@ -417,6 +417,55 @@ public final class RatisDecisionLog implements DecisionLog {
     }
 
     /**
+     * A follower asks the leader as well as its replica: Ratis tells a follower that an entry is committed only
+     * with the next entry or heartbeat it sends, so in a quiet log a follower applies a decision a heartbeat
+     * interval or more after the leader did (a commit asked of a follower, for a transaction with nothing to
+     * prepare, was answered after half a second). The leader answers as soon as it has applied the decision.
+     */
+    @Override
+    public CompletableFuture<TransactionView> awaitDecision(long txId) {
+        CompletableFuture<TransactionView> applied = replica.awaitDecision(txId);
+        if (applied.isDone() || stateMachine.leaderTerm() > 0) {
+            return applied; // decided already, or this replica is the leader's
+        }
+        CompletableFuture<TransactionView> decision = new CompletableFuture<>();
+        applied.thenAccept(decision::complete);
+        decision.whenComplete((view, failure) -> applied.cancel(false));
+        askLeader(txId, decision);
+        return decision;
+    }
+
+    /** Asks again after each answer without a decision; stops once the decision is known, given up, or unasked. */
+    private void askLeader(long txId, CompletableFuture<TransactionView> decision) {
+        RaftClient raftClient = client;
+        if (decision.isDone() || raftClient == null || closed.get()) {
+            return;
+        }
+        Message question = Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeQuery(new TxQuery.Get(txId))));
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            // Unordered: a reply that waits must not hold back the replies to this client's proposals.
+            sent = raftClient.async().sendReadOnlyUnordered(question);
+        } catch (RuntimeException e) {
+            return; // a client being replaced or closed: the replica still hears of the decision
+        }
+        sent.orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, failure) -> {
+            if (failure != null || reply == null || !reply.isSuccess()) {
+                return; // no leader to ask now: the replica still hears of the decision
+            }
+            List<TransactionView> answer;
+            try {
+                answer = TxCodec.decodeViews(reply.getMessage().getContent().toByteArray());
+            } catch (RuntimeException e) {
+                LOG.warn("{}: unreadable answer to a decision wait for transaction {}", config.nodeId(), txId, e);
+                return;
+            }
+            answer.stream().filter(TransactionView::isDecided).findFirst()
+                    .ifPresentOrElse(decision::complete, () -> askLeader(txId, decision));
+        });
+    }
+
+    /**
      * Registers for apply events (every command applied to this node's replica) and leadership events. A listener
      * added while this node leads hears {@code onLeadershipChange(true, term)} at once. A listener that throws is
      * logged and never disturbs the log.

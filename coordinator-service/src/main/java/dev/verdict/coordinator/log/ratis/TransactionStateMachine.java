@@ -2,6 +2,7 @@ package dev.verdict.coordinator.log.ratis;
 
 import dev.verdict.coordinator.log.LocalReplica;
 import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCodec;
 import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Ratis state machine of the decision log: applies committed entries ({@link TxCodec.Entry}, a group of
- * commands) to this node's {@link LocalReplica}, answers linearizable queries from it, snapshots it to a single
+ * commands) to this node's {@link LocalReplica}, answers a follower waiting for a decision (see {@link #query}), snapshots it to a single
  * file per snapshot (with an MD5 beside it), and turns Ratis's leadership notifications into
  * {@link LogListener#onLeadershipChange} events.
  *
@@ -57,6 +59,11 @@ import org.slf4j.LoggerFactory;
 public final class TransactionStateMachine extends BaseStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionStateMachine.class);
+    /**
+     * How long a read-only request waits here for a decision before it is answered with none: inside the Raft
+     * client's limit for one attempt (2.5 s with the default settings), so the asker hears the answer and asks again.
+     */
+    static final long DECISION_WAIT_MILLIS = 800;
 
     private final LocalReplica replica;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -247,6 +254,30 @@ public final class TransactionStateMachine extends BaseStateMachine {
         tellLeaderIfReady(termIndex.getTerm());
         return CompletableFuture.completedFuture(
                 Message.valueOf(UnsafeByteOperations.unsafeWrap(TxCodec.encodeResults(results))));
+    }
+
+    /**
+     * Answers a node waiting for a transaction's decision ({@link RatisDecisionLog#awaitDecision}): the request
+     * names the transaction ({@link TxQuery.Get}), the answer is its decided view as soon as this replica holds
+     * one, or no view after {@link #DECISION_WAIT_MILLIS}. Ratis brings read-only requests to the leader, which
+     * applies a decision before any follower learns that it is committed. Verdict's reads of the table do not
+     * come this way: they go through the log ({@link TxQuery} in a {@code TxCommand.Read}).
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        TxQuery query;
+        try {
+            query = TxCodec.decodeQuery(request.getContent().toByteArray());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new StateMachineException("unreadable query: " + e.getMessage()));
+        }
+        if (!(query instanceof TxQuery.Get(long txId))) {
+            return CompletableFuture.failedFuture(new StateMachineException("only a decision is waited for: " + query));
+        }
+        return replica.awaitDecision(txId)
+                .completeOnTimeout(null, DECISION_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                .thenApply(view -> Message.valueOf(UnsafeByteOperations.unsafeWrap(
+                        TxCodec.encodeViews(view == null ? List.<TransactionView>of() : List.of(view)))));
     }
 
     /** Non-state-machine entries (configuration, a new leader's first entry) also advance the applied index. */

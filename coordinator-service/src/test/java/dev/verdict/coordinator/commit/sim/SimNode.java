@@ -55,8 +55,7 @@ final class SimNode {
         int myIncarnation = ++incarnation;
         Scheduler scheduler = new NodeScheduler(myIncarnation);
         NodeLog nodeLog = new NodeLog(myIncarnation);
-        DecisionWaiter waiter = new DecisionWaiter(log.shared().replica(), scheduler);
-        nodeLog.addListener(waiter);
+        DecisionWaiter waiter = new DecisionWaiter(nodeLog, scheduler);
         driver = new TwoPhaseCommitDriver(nodeLog, network, scheduler, driverSettings);
         coordinator = new TransactionCoordinator(nodeLog, waiter, driver, scheduler,
                 new CoordinatorSettings(2_000, 5_000, driverSettings.prepareGraceMillis()));
@@ -158,6 +157,20 @@ final class SimNode {
         @Override
         public LocalReplica replica() {
             return log.shared().replica();
+        }
+
+        /** A decision applied while this node is down or cut off does not reach it (as with its apply events). */
+        @Override
+        public CompletableFuture<TransactionView> awaitDecision(long txId) {
+            CompletableFuture<TransactionView> heard = new CompletableFuture<>();
+            CompletableFuture<TransactionView> applied = log.shared().replica().awaitDecision(txId);
+            heard.whenComplete((view, failure) -> applied.cancel(false));
+            applied.thenAccept(view -> {
+                if (alive(incarnation) && !partitioned) {
+                    heard.complete(view);
+                }
+            });
+            return heard;
         }
 
         @Override

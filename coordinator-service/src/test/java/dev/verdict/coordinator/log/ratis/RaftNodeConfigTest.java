@@ -105,7 +105,7 @@ class RaftNodeConfigTest {
                 .isEqualTo(300);
         assertThat(RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
                 .isEqualTo(700);
-        assertThat(RaftServerConfigKeys.Read.option(properties)).isEqualTo(RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        assertThat(RaftServerConfigKeys.Read.option(properties)).isEqualTo(RaftServerConfigKeys.Read.Option.DEFAULT);
         assertThat(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(properties)).isTrue();
         assertThat(RaftServerConfigKeys.Snapshot.autoTriggerThreshold(properties)).isEqualTo(123);
         assertThat(RatisSettings.retryPolicy(config.requestTimeout()))

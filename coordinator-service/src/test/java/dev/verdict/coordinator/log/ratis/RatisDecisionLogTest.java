@@ -116,6 +116,33 @@ class RatisDecisionLogTest {
         }
     }
 
+    /**
+     * Ratis tells a follower that an entry is committed only with the next entry or heartbeat it sends. Here the
+     * heartbeats are a second apart, so a follower that waited for its own replica would hear of the decision up
+     * to a second after the leader applied it; it is answered by the leader instead, while its replica is behind.
+     */
+    @Test
+    void aFollowerWaitingForADecisionHearsItFromTheLeaderBeforeItsReplicaAppliesIt() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3,
+                c -> c.withElectionTimeout(Duration.ofSeconds(2), Duration.ofSeconds(3))).startAll()) {
+            RatisDecisionLog leader = cluster.node(cluster.awaitLeader(ELECTION));
+            RatisDecisionLog follower = cluster.node(cluster.other(cluster.readyLeader()));
+            long txId = applied(leader.propose(new TxCommand.Begin(60_000, null))).txId();
+            applied(leader.propose(new TxCommand.StartCommit(txId)));
+
+            CompletableFuture<Long> followerAppliedWhenAnswered = follower.awaitDecision(txId)
+                    .thenApply(view -> follower.replica().appliedIndex());
+            TransactionView decided = applied(leader.propose(new TxCommand.Decide(txId, Outcome.COMMIT, Map.of(), null)));
+
+            assertThat(followerAppliedWhenAnswered.get(15, TimeUnit.SECONDS))
+                    .as("the follower's applied index when its wait was answered")
+                    .isLessThan(decided.decisionIndex());
+            // Its replica catches up with the next heartbeat, as before.
+            await().atMost(Duration.ofSeconds(10)).until(() -> follower.replica().appliedIndex() >= decided.decisionIndex());
+            assertThat(follower.awaitDecision(txId)).isCompletedWithValueMatching(v -> v.state() == TxState.COMMITTED);
+        }
+    }
+
     @Test
     void concurrentProposalsAreGroupedAndEachGetsItsOwnTransaction() throws Exception {
         try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {

@@ -1,9 +1,11 @@
 package dev.verdict.coordinator.log.ratis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verdict.coordinator.log.LocalReplica;
 import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.txn.Outcome;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCodec;
 import dev.verdict.coordinator.txn.TxCommand;
@@ -11,6 +13,9 @@ import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -153,5 +158,49 @@ class TransactionStateMachineTest {
         machine.notifyNotLeader(List.of());
         assertThat(heard).isEmpty();
         assertThat(machine.leaderTerm()).isZero();
+    }
+
+    private long applied(TxCommand command, long index) throws Exception {
+        byte[] proposal = TxCodec.encodeEntry(new TxCodec.Entry(0, List.of(command)));
+        Message reply = machine.applyTransaction(committed(machine.startTransaction(request(proposal)), 1, index))
+                .get(5, TimeUnit.SECONDS);
+        return ((TxResult.Applied) TxCodec.decodeResults(reply.getContent().toByteArray()).getFirst()).view().txId();
+    }
+
+    private CompletableFuture<List<TransactionView>> awaitDecision(long txId) {
+        return machine.query(Message.valueOf(ByteString.copyFrom(TxCodec.encodeQuery(new TxQuery.Get(txId)))))
+                .thenApply(answer -> TxCodec.decodeViews(answer.getContent().toByteArray()));
+    }
+
+    @Test
+    void aReadOnlyRequestWaitsForTheDecisionAndIsAnsweredWhenItIsApplied() throws Exception {
+        long txId = applied(new TxCommand.Begin(60_000, null), 1);
+        applied(new TxCommand.StartCommit(txId), 2);
+        CompletableFuture<List<TransactionView>> answer = awaitDecision(txId);
+        assertThat(answer).isNotDone();
+
+        applied(new TxCommand.Decide(txId, Outcome.COMMIT, Map.of(), null), 3);
+
+        assertThat(answer.get(5, TimeUnit.SECONDS)).singleElement()
+                .satisfies(view -> assertThat(view.isDecided()).isTrue())
+                .satisfies(view -> assertThat(view.decisionIndex()).isEqualTo(3));
+    }
+
+    @Test
+    void aReadOnlyRequestWithoutADecisionIsAnsweredWithNothingAfterItsWait() throws Exception {
+        long txId = applied(new TxCommand.Begin(60_000, null), 1);
+
+        assertThat(awaitDecision(txId).get(5, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void aReadOnlyRequestOtherThanADecisionWaitIsRefused() {
+        Message recent = Message.valueOf(ByteString.copyFrom(TxCodec.encodeQuery(new TxQuery.Recent(5))));
+        Message garbage = Message.valueOf(ByteString.copyFrom(new byte[] {42}));
+
+        assertThatThrownBy(() -> machine.query(recent).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasMessageContaining("only a decision is waited for");
+        assertThatThrownBy(() -> machine.query(garbage).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasMessageContaining("unreadable query");
     }
 }
