@@ -115,6 +115,14 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
         }
     }
 
+    /** A commit asked of any node: PREPARE may start while its StartCommit is logged (see {@link #prepareAhead}). */
+    @Override
+    public void onProposalAtLeader(TxCommand command) {
+        if (command instanceof TxCommand.StartCommit start) {
+            prepareAhead(start.txId());
+        }
+    }
+
     // ---- leadership ----------------------------------------------------------------------------------------
 
     private void becomeLeader(long term) {

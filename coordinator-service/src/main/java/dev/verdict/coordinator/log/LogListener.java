@@ -12,6 +12,14 @@ public interface LogListener {
     default void onApplied(TxCommand command, TxResult result, long index) {
     }
 
+    /**
+     * A proposal reached this node as leader, from whichever node proposed it, and is about to be appended: not
+     * committed yet, and it may never be. A hint to start work early whose result only counts once the command is
+     * applied.
+     */
+    default void onProposalAtLeader(TxCommand command) {
+    }
+
     /** This node became leader of {@code term} (true), or stopped being leader (false). */
     default void onLeadershipChange(boolean leader, long term) {
     }

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +31,11 @@ class PrepareAheadTest {
     private final RecordingGateway gateway = new RecordingGateway();
     private final InMemoryDecisionLog log = new InMemoryDecisionLog("n1", logQueue::add, scheduler::nowMillis);
     private TransactionCoordinator coordinator;
+    private TwoPhaseCommitDriver driver;
 
     @BeforeEach
     void startLeader() {
-        TwoPhaseCommitDriver driver = new TwoPhaseCommitDriver(log, gateway, scheduler,
+        driver = new TwoPhaseCommitDriver(log, gateway, scheduler,
                 new DriverSettings(100, 1_000, 50, 500, 64, 5, 600_000));
         DecisionWaiter waiter = new DecisionWaiter(log, scheduler);
         coordinator = new TransactionCoordinator(log, waiter, driver, scheduler,
@@ -59,6 +61,36 @@ class PrepareAheadTest {
         settle();
         assertThat(commit).isCompleted();
         assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void aCommitAskedOfAFollowerIsPreparedWhenItsStartCommitReachesTheLeader() {
+        long txId = beginWith("a", "b");
+
+        // The follower's StartCommit reaches the leader's state machine, which tells the driver before appending.
+        driver.onProposalAtLeader(new TxCommand.StartCommit(txId));
+        scheduler.runReady();
+
+        assertThat(state(txId)).isEqualTo(TxState.ACTIVE);
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
+
+        assertThat(log.appendNow(new TxCommand.StartCommit(txId))).isInstanceOf(TxResult.Applied.class);
+        settle(); // the round adopts the early calls instead of sending new ones
+        assertThat(gateway.preparedParticipants(txId)).hasSize(2);
+        gateway.answerAll(PrepareResponse.yes());
+        settle();
+        assertThat(state(txId)).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void otherProposalsReachingTheLeaderPrepareNothing() {
+        long txId = beginWith("a", "b");
+
+        driver.onProposalAtLeader(new TxCommand.Enlist(txId, "c", "http://c"));
+        driver.onProposalAtLeader(new TxCommand.Decide(txId, Outcome.ABORT, Map.of(), "client"));
+        scheduler.runReady();
+
+        assertThat(gateway.preparedParticipants(txId)).isEmpty();
     }
 
     @Test

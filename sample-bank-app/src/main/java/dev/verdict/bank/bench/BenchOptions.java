@@ -12,7 +12,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
         Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
-        Duration warmupAll, Duration failoverSettle, boolean declarationSeals) {
+        Duration warmupAll, Duration failoverSettle, boolean declarationSeals, String clientFirst) {
+
+    static final List<String> CLIENT_FIRST = List.of("leader", "follower");
 
     /**
      * A fixed small heap, the serial collector (no GC threads fighting for 2 cores) and the full JIT, as in
@@ -56,6 +58,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --declaration-seals=true   coordinators and agents share a declaration key, so the declared agents
                                          open their branches without an enlist call; false: they enlist (as
                                          before, answered from a coordinator's replica)
+              --client-first=leader      the node the verdict modes' client calls first (it stays with the node that
+                                         answered last): leader, or follower (a commit asked of a follower)
               --seed=<random>
               --transfers=0              N: measure N transfers per (mode, clients) instead of the whole duration
                                          (the duration still caps it); exact counts, for smoke tests
@@ -98,7 +102,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 electionTimeout(line, 1),
                 line.duration("warmup-all", Duration.ofMinutes(5)),
                 line.duration("failover-settle", Duration.ofSeconds(60)),
-                line.flag("declaration-seals", true));
+                line.flag("declaration-seals", true),
+                line.string("client-first", "leader"));
         line.rejectUnknown();
         return options;
     }
@@ -112,6 +117,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         }
         if (duration.isZero() || duration.isNegative() || warmup.isNegative()) {
             throw new IllegalArgumentException("--duration must be positive and --warmup not negative");
+        }
+        if (!CLIENT_FIRST.contains(clientFirst)) {
+            throw new IllegalArgumentException("--client-first is one of " + CLIENT_FIRST + ", not '" + clientFirst + "'");
         }
         if (failoverRounds < 0 || failoverClients < 1 || failoverRate <= 0 || failoverSettle.isNegative()) {
             throw new IllegalArgumentException("--failover-rounds >= 0, --failover-clients >= 1, --failover-rate > 0, --failover-settle >= 0");

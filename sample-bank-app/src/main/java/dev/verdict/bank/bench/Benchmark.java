@@ -364,12 +364,15 @@ public final class Benchmark {
         return -1;
     }
 
-    /** The starter's client on the 3 coordinator nodes, the current leader first (no follower hop for the client). */
+    /**
+     * The starter's client on the 3 coordinator nodes, the current leader first (no follower hop for the client),
+     * or with {@code --client-first=follower} a follower first.
+     */
     private GlobalTransactions client(DemoTopology bank) {
         ManagedProcess leader = bank.awaitLeader(Duration.ofSeconds(60));
         List<URI> urls = new ArrayList<>();
-        urls.add(leader.url());
         bank.coordinators().stream().filter(c -> c != leader).map(ManagedProcess::url).forEach(urls::add);
+        urls.add(options.clientFirst().equals("leader") ? 0 : urls.size(), leader.url());
         CoordinatorCluster cluster = CoordinatorClusterFactory.create(RestClient.builder(), urls, Duration.ofSeconds(2),
                 Duration.ofSeconds(30));
         return new GlobalTransactions(cluster, options.transferTimeout(), Duration.ofSeconds(30), Clock.systemUTC());
@@ -406,7 +409,8 @@ public final class Benchmark {
                 .append(", ").append(options.duration()).append(" each after ").append(options.warmup()).append(" warm-up, ")
                 .append(accounts).append(" accounts, amounts 1..").append(options.maxAmount())
                 .append(", child JVMs ").append(String.join(" ", options.jvmOptions())).append(", seed ")
-                .append(options.seed()).append(", election timeout ")
+                .append(options.seed()).append(", client first at the ").append(options.clientFirst())
+                .append(", election timeout ")
                 .append(bank.spec().coordinatorProperties().getOrDefault("verdict.coordinator.election-timeout-min", "?")).append('-')
                 .append(bank.spec().coordinatorProperties().getOrDefault("verdict.coordinator.election-timeout-max", "?"))
                 .append('\n');

@@ -97,5 +97,8 @@ class BenchReportTest {
         assertThat(quick.jvmOptions()).containsExactly("-Xmx1g", "-XX:+UseParallelGC");
         assertThat(quick.jfrDirectory()).hasToString("/tmp/x");
         assertThatThrownBy(() -> BenchOptions.parse("--modes=fast")).hasMessageContaining("unknown mode 'fast'");
+        assertThat(defaults.clientFirst()).isEqualTo("leader");
+        assertThat(BenchOptions.parse("--client-first=follower").clientFirst()).isEqualTo("follower");
+        assertThatThrownBy(() -> BenchOptions.parse("--client-first=n2")).hasMessageContaining("--client-first is one of");
     }
 }

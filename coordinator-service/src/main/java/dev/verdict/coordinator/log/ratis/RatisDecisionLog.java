@@ -466,7 +466,8 @@ public final class RatisDecisionLog implements DecisionLog {
     }
 
     /**
-     * Registers for apply events (every command applied to this node's replica) and leadership events. A listener
+     * Registers for apply events (every command applied to this node's replica), proposals reaching this node as
+     * leader, and leadership events. A listener
      * added while this node leads hears {@code onLeadershipChange(true, term)} at once. A listener that throws is
      * logged and never disturbs the log.
      */
@@ -600,6 +601,15 @@ public final class RatisDecisionLog implements DecisionLog {
                 delegate.onApplied(command, result, index);
             } catch (RuntimeException e) {
                 LOG.error("log listener {} failed on command at index {}", delegate, index, e);
+            }
+        }
+
+        @Override
+        public void onProposalAtLeader(TxCommand command) {
+            try {
+                delegate.onProposalAtLeader(command);
+            } catch (RuntimeException e) {
+                LOG.error("log listener {} failed on a proposal of {}", delegate, command, e);
             }
         }
 

@@ -4,6 +4,7 @@ import dev.verdict.coordinator.log.LocalReplica;
 import dev.verdict.coordinator.log.LogListener;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCodec;
+import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import java.io.File;
@@ -67,6 +68,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
 
     private final LocalReplica replica;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    /** Hear leadership changes and, while this node leads, the proposals reaching it. */
     private final List<LogListener> leadershipListeners = new CopyOnWriteArrayList<>();
     /** Serialises apply against snapshot, so a snapshot's bytes match its term-index. */
     private final Object applyLock = new Object();
@@ -208,7 +210,8 @@ public final class TransactionStateMachine extends BaseStateMachine {
      * Runs on the leader before a proposal is appended: the entry's timestamp becomes the leader's clock reading
      * (never below an earlier stamp), so deadlines are judged by one clock per term whichever node proposed, as
      * DESIGN.md section 2 asks ("the log index/leader timestamp carried in the entry"). An unreadable proposal is
-     * refused here and never reaches the log.
+     * refused here and never reaches the log. Listeners hear of each command ({@link LogListener#onProposalAtLeader}),
+     * so the leader's driver starts PREPARE for a commit asked of a follower while its StartCommit is logged.
      */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
@@ -222,6 +225,11 @@ public final class TransactionStateMachine extends BaseStateMachine {
         }
         long stamp = lastTimestamp.accumulateAndGet(clock.getAsLong(), Math::max);
         byte[] stamped = TxCodec.encodeEntry(new TxCodec.Entry(stamp, proposed.commands()));
+        for (TxCommand command : proposed.commands()) {
+            for (LogListener listener : leadershipListeners) {
+                listener.onProposalAtLeader(command);
+            }
+        }
         return TransactionContext.newBuilder()
                 .setStateMachine(this)
                 .setClientRequest(request)

@@ -145,6 +145,22 @@ class TransactionStateMachineTest {
     }
 
     @Test
+    void listenersHearEveryCommandOfAProposalReachingTheLeader() throws Exception {
+        List<TxCommand> heard = new ArrayList<>();
+        machine.addLeadershipListener(new LogListener() {
+            @Override
+            public void onProposalAtLeader(TxCommand command) {
+                heard.add(command);
+            }
+        });
+        List<TxCommand> commands = List.of(new TxCommand.StartCommit(7), new TxCommand.Begin(1_000, "k"));
+
+        machine.startTransaction(request(TxCodec.encodeEntry(new TxCodec.Entry(0, commands))));
+
+        assertThat(heard).containsExactlyElementsOf(commands);
+    }
+
+    @Test
     void noLossIsReportedWithoutALeadershipBeforeIt() {
         List<String> heard = new ArrayList<>();
         machine.addLeadershipListener(new LogListener() {
