@@ -17,6 +17,7 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_CONFLICT(409, "Idempotency key was used with different parameters"),
     DECISION_PENDING(504, "No decision yet; read the transaction status"),
     NO_QUORUM(503, "Coordinator cluster has no leader or quorum"),
+    COORDINATOR_OVERLOADED(503, "Coordinator node has too many requests waiting"),
     BRANCH_NOT_FOUND(404, "Branch not found"),
     BRANCH_IN_DOUBT(409, "Branch is prepared and waits for the coordinator's decision"),
     PARTICIPANT_UNAVAILABLE(503, "Participant cannot serve the request now"),

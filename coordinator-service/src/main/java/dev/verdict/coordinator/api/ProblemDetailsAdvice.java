@@ -1,12 +1,14 @@
 package dev.verdict.coordinator.api;
 
 import dev.verdict.coordinator.commit.CoordinatorException;
+import dev.verdict.coordinator.log.LogOverloadedException;
 import dev.verdict.coordinator.log.NoQuorumException;
 import dev.verdict.protocol.ErrorCode;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -34,6 +36,16 @@ class ProblemDetailsAdvice {
     @ExceptionHandler(CoordinatorException.class)
     ResponseEntity<ProblemDetail> refused(CoordinatorException e) {
         return problem(e.code(), e.getMessage(), null);
+    }
+
+    /** Nothing was applied; another node, or this one a moment later, may take the request. */
+    @ExceptionHandler(LogOverloadedException.class)
+    ResponseEntity<ProblemDetail> overloaded(LogOverloadedException e) {
+        ResponseEntity<ProblemDetail> problem = problem(ErrorCode.COORDINATOR_OVERLOADED,
+                "this coordinator node has too many requests waiting for the log; nothing was applied, retry later"
+                        + " or at another node", null);
+        return ResponseEntity.status(problem.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem.getBody());
     }
 
     @ExceptionHandler(NoQuorumException.class)

@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param electionTimeoutMin        lower bound of the randomised Raft election timeout
  * @param electionTimeoutMax        upper bound of the randomised Raft election timeout
  * @param snapshotThreshold         log entries applied between two snapshots
- * @param requestTimeout            how long a log write or linearizable read may take before the request fails with 503
+ * @param requestTimeout            how long a log write or linearizable read may take before the request fails with 503,
+ *                                  and how long a command may wait at this node to be sent
  * @param defaultTransactionTimeout deadline of a transaction begun without {@code timeoutMs}
  * @param commitWaitMax             the longest a commit request waits for its decision before 504 DECISION_PENDING
  * @param participantCallTimeout    time limit of one PREPARE, COMMIT or ABORT call to a participant

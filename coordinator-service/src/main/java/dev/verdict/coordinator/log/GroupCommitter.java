@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * the load, and a lone command under no load is sent at once). Each caller's future completes with the result of
  * its own command (results come back in command order); if the entry fails, every future of the group fails with
  * the same cause.
+ *
+ * <p>Admission is bounded, so a node whose leader cannot take entries (no quorum, an election) or cannot keep
+ * up sheds load instead of piling up work nobody waits for any more: at most {@code maxQueued} commands wait,
+ * a command beyond that fails at once, and a command that waited {@code maxQueueWaitMillis} without being sent
+ * fails then. Both fail with {@link LogOverloadedException}: not sent, so nothing was applied.
  */
 public final class GroupCommitter implements AutoCloseable {
 
@@ -42,16 +47,19 @@ public final class GroupCommitter implements AutoCloseable {
 
     public static final int DEFAULT_MAX_BATCH = 256;
     public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+    /** Forty entries' worth at the largest batch: seconds of the highest rate measured (docs/benchmarks.md). */
+    public static final int DEFAULT_MAX_QUEUED = 10_000;
 
-    private record Pending(TxCommand command, CompletableFuture<TxResult> future) {
+    private record Pending(TxCommand command, CompletableFuture<TxResult> future, long queuedAtMillis) {
     }
 
     private final Sender sender;
     private final LongSupplier clock;
     private final int maxBatch;
     private final int maxInFlight;
+    private final long maxQueueWaitMillis;
     private final String name;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Pending> queue;
     private final Semaphore slots;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,6 +70,11 @@ public final class GroupCommitter implements AutoCloseable {
     private volatile Thread drainThread;
 
     public GroupCommitter(Sender sender, LongSupplier clock, int maxBatch, int maxInFlight, String name) {
+        this(sender, clock, maxBatch, maxInFlight, DEFAULT_MAX_QUEUED, Long.MAX_VALUE, name);
+    }
+
+    public GroupCommitter(Sender sender, LongSupplier clock, int maxBatch, int maxInFlight, int maxQueued,
+            long maxQueueWaitMillis, String name) {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxBatch < 1) {
@@ -70,8 +83,14 @@ public final class GroupCommitter implements AutoCloseable {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
         }
+        if (maxQueued < 1 || maxQueueWaitMillis < 1) {
+            throw new IllegalArgumentException("maxQueued and maxQueueWaitMillis must be at least 1, were "
+                    + maxQueued + " and " + maxQueueWaitMillis);
+        }
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.queue = new LinkedBlockingQueue<>(maxQueued);
+        this.maxQueueWaitMillis = maxQueueWaitMillis;
         this.name = Objects.requireNonNull(name, "name");
         this.slots = new Semaphore(maxInFlight);
     }
@@ -98,7 +117,8 @@ public final class GroupCommitter implements AutoCloseable {
 
     /**
      * Queues a command for the next group. Completes with the command's own result, or exceptionally with the
-     * sender's failure (for the Ratis log, a {@link NoQuorumException}); fails at once once closed.
+     * sender's failure (for the Ratis log, a {@link NoQuorumException}); fails at once once closed, and with
+     * {@link LogOverloadedException} (not sent) when too many commands wait or this one waited too long.
      */
     public CompletableFuture<TxResult> submit(TxCommand command) {
         Objects.requireNonNull(command, "command");
@@ -107,7 +127,11 @@ public final class GroupCommitter implements AutoCloseable {
             future.completeExceptionally(closedException());
             return future;
         }
-        queue.add(new Pending(command, future));
+        if (!queue.offer(new Pending(command, future, clock.getAsLong()))) {
+            future.completeExceptionally(new LogOverloadedException("decision log " + name + " has "
+                    + queue.size() + " commands waiting to be sent; this one was not queued"));
+            return future;
+        }
         if (closed.get()) {
             failQueued(); // raced with close: nothing will drain the queue any more
         }
@@ -126,7 +150,12 @@ public final class GroupCommitter implements AutoCloseable {
                 // Wait for a free slot before draining: commands arriving meanwhile join this group.
                 slots.acquire();
                 queue.drainTo(group, maxBatch - 1);
-                sendGroup(List.copyOf(group));
+                List<Pending> fresh = dropStale(group);
+                if (fresh.isEmpty()) {
+                    slots.release();
+                } else {
+                    sendGroup(fresh);
+                }
                 group.clear();
             }
         } catch (InterruptedException e) {
@@ -135,6 +164,22 @@ public final class GroupCommitter implements AutoCloseable {
             fail(group, closedException());
             failQueued();
         }
+    }
+
+    /** Fails the commands that waited too long for a slot (their callers have mostly given up); keeps the rest. */
+    private List<Pending> dropStale(List<Pending> group) {
+        long now = clock.getAsLong();
+        List<Pending> fresh = new ArrayList<>(group.size());
+        for (Pending pending : group) {
+            long waited = now - pending.queuedAtMillis();
+            if (waited > maxQueueWaitMillis) {
+                pending.future().completeExceptionally(new LogOverloadedException("decision log " + name
+                        + " could not send a command within " + waited + " ms; it was not sent"));
+            } else {
+                fresh.add(pending);
+            }
+        }
+        return fresh;
     }
 
     private void sendGroup(List<Pending> group) {
@@ -197,6 +242,11 @@ public final class GroupCommitter implements AutoCloseable {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /** Commands waiting to be sent (not counting one the drain thread holds while it waits for a slot). */
+    public int queued() {
+        return queue.size();
     }
 
     /** Entries handed to the sender so far. */

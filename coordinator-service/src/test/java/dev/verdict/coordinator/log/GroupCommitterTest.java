@@ -87,6 +87,55 @@ class GroupCommitterTest {
         return ((TxResult.BatchApplied) result).changedTxIds().getFirst();
     }
 
+    private static boolean sentTx(FakeSender sender, long txId) {
+        synchronized (sender) {
+            return sender.entries.stream().flatMap(e -> e.commands().stream())
+                    .anyMatch(c -> ((TxCommand.StartCommit) c).txId() == txId);
+        }
+    }
+
+    @Test
+    void aCommandBeyondTheQueuesBoundIsRefusedAtOnceAndNeverSent() throws Exception {
+        committer = new GroupCommitter(sender, clock::get, 1, 1, 2, Long.MAX_VALUE, "test").start();
+        CompletableFuture<TxResult> inFlight = committer.submit(new TxCommand.StartCommit(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.sent() == 1);
+        CompletableFuture<TxResult> waitingForASlot = committer.submit(new TxCommand.StartCommit(2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> committer.queued() == 0); // taken, waiting for the slot
+        List<CompletableFuture<TxResult>> queued = List.of(committer.submit(new TxCommand.StartCommit(3)),
+                committer.submit(new TxCommand.StartCommit(4)));
+
+        CompletableFuture<TxResult> refused = committer.submit(new TxCommand.StartCommit(5));
+
+        assertThat(refused).isCompletedExceptionally();
+        assertThatThrownBy(refused::get).hasCauseInstanceOf(LogOverloadedException.class)
+                .hasMessageContaining("2 commands waiting");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            sender.succeedAllSent();
+            return inFlight.isDone() && waitingForASlot.isDone() && queued.stream().allMatch(CompletableFuture::isDone);
+        });
+        assertThat(txIdOf(queued.get(1).get())).isEqualTo(4);
+        assertThat(sentTx(sender, 5)).isFalse();
+    }
+
+    @Test
+    void aCommandThatWaitedTooLongForASlotFailsUnsentAndFreesTheSlot() throws Exception {
+        committer = new GroupCommitter(sender, clock::get, 256, 1, 100, 500, "test").start();
+        committer.submit(new TxCommand.StartCommit(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.sent() == 1);
+        CompletableFuture<TxResult> stale = committer.submit(new TxCommand.StartCommit(2)); // queued at 1000
+
+        clock.set(1_600); // the first entry's leader took 600 ms
+        sender.succeed(0);
+
+        assertThatThrownBy(() -> stale.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(LogOverloadedException.class)
+                .hasMessageContaining("not sent");
+        CompletableFuture<TxResult> fresh = committer.submit(new TxCommand.StartCommit(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.sent() == 2);
+        sender.succeed(1);
+        assertThat(txIdOf(fresh.get(5, TimeUnit.SECONDS))).isEqualTo(3);
+        assertThat(sentTx(sender, 2)).isFalse();
+    }
+
     @Test
     void concurrentProposalsShareEntriesAndEachCallerGetsItsOwnResult() throws Exception {
         start(256, 2);
