@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -207,7 +205,7 @@ public final class GroupCommitter implements AutoCloseable {
             inFlight.decrementAndGet();
             slots.release();
             if (error != null) {
-                fail(group, unwrap(error));
+                fail(group, FailureCause.of(error));
             } else if (results == null || results.size() != group.size()) {
                 fail(group, new IllegalStateException("log returned " + (results == null ? "no" : results.size())
                         + " results for an entry of " + group.size() + " commands"));
@@ -233,15 +231,6 @@ public final class GroupCommitter implements AutoCloseable {
 
     private NoQuorumException closedException() {
         return new NoQuorumException("decision log " + name + " is closed", null);
-    }
-
-    static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /** Commands waiting to be sent (not counting one the drain thread holds while it waits for a slot). */

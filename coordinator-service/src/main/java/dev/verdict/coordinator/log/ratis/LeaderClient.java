@@ -1,5 +1,6 @@
 package dev.verdict.coordinator.log.ratis;
 
+import dev.verdict.coordinator.log.FailureCause;
 import dev.verdict.coordinator.log.GroupCommitter;
 import dev.verdict.coordinator.log.NoQuorumException;
 import dev.verdict.coordinator.txn.TransactionView;
@@ -13,10 +14,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -275,7 +274,7 @@ final class LeaderClient implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         sent.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
             if (error != null) {
-                Throwable cause = unwrap(error);
+                Throwable cause = FailureCause.of(error);
                 replaceClient(used);
                 String why = cause instanceof TimeoutException
                         ? "no answer within " + timeoutMillis + " ms"
@@ -299,15 +298,6 @@ final class LeaderClient implements AutoCloseable {
             }
         });
         return result;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private NoQuorumException notRunning() {
