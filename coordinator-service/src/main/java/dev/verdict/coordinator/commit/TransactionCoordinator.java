@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What clients and participants ask of any coordinator node: begin, enlist, commit, abort, status. Writes are log
  * proposals (the log carries them to the leader); the prepare round, which only the leader may run, is started by
- * the leader's {@link TwoPhaseCommitDriver} when it applies the StartCommit this service proposes.
+ * the leader's {@link TwoPhaseCommitDriver} when the StartCommit this service proposes reaches it (asked of the
+ * leader itself: at once, see {@link PrepareAhead}) and run for the set that StartCommit froze once applied.
  */
 public final class TransactionCoordinator {
 
@@ -91,7 +92,7 @@ public final class TransactionCoordinator {
     }
 
     /**
-     * Freezes the participant set through the log, then waits for the decision to reach this node's replica. A
+     * Freezes the participant set through the log, then waits for the decision ({@link DecisionWaiter}). A
      * commit past the deadline is turned into an ABORT decision at once. PREPARE may already be under way while
      * StartCommit is logged (see {@link PrepareAhead}).
      */
