@@ -198,7 +198,8 @@ public final class Benchmark {
                 }
                 GlobalTransactions client = client(bank);
                 FailoverRun failover = new FailoverRun(bank, shards,
-                        listener -> new VerdictTransfers(client, shardClients, options.transferTimeout(), listener), workload);
+                        listener -> new VerdictTransfers(client, shardClients, options.transferTimeout(), listener), workload,
+                        line -> out.println("bench: " + line));
                 FailoverResult result = failover.once(options.failoverClients(), options.failoverRate(),
                         options.failoverBefore(), options.failoverAfter(), options.seed() + round, Duration.ofSeconds(30));
                 failovers.add(result);

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,15 +39,19 @@ final class FailoverRun {
     private final List<ShardDb> shards;
     private final Function<VerdictTransfers.BeginListener, VerdictTransfers> executors;
     private final TransferWorkload workload;
+    /** Told what the survivors said and logged when no new leader was seen (the data directory may be deleted). */
+    private final Consumer<String> diagnostics;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofMillis(200)).build();
 
     FailoverRun(DemoTopology topology, List<ShardDb> shards,
-            Function<VerdictTransfers.BeginListener, VerdictTransfers> executors, TransferWorkload workload) {
+            Function<VerdictTransfers.BeginListener, VerdictTransfers> executors, TransferWorkload workload,
+            Consumer<String> diagnostics) {
         this.topology = topology;
         this.shards = shards;
         this.executors = executors;
         this.workload = workload;
+        this.diagnostics = diagnostics;
     }
 
     FailoverResult once(int clients, double rate, Duration before, Duration after, long seed, Duration resolveTimeout)
@@ -78,6 +83,9 @@ final class FailoverRun {
             String[] elected = awaitNewLeader(killed, kill + Duration.ofSeconds(30).toNanos());
             electedAt = Long.parseLong(elected[1]);
             newLeader = elected[0];
+            if (electedAt == 0) {
+                describeSurvivors(killed);
+            }
             result = run.get();
             long maxTxBeforeKill = begins.stream().filter(b -> b[1] - kill < 0).mapToLong(b -> b[0]).max().orElse(-1);
             // wait (bounded) until every branch prepared at the kill, and every later one of a transaction begun
@@ -130,6 +138,28 @@ final class FailoverRun {
             return null;
         }
         return Duration.ofNanos(branches.stream().mapToLong(PreparedWatcher.Seen::goneAt).max().getAsLong() - kill);
+    }
+
+    /** Each survivor's own view of the group and the end of its log, while no leader is seen. */
+    private void describeSurvivors(String killed) {
+        for (ManagedProcess node : topology.coordinators()) {
+            if (node.nodeId().equals(killed)) {
+                continue;
+            }
+            String view;
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(node.url().resolve("/v1/cluster"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                view = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                view = "no answer: " + e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            diagnostics.accept("no new leader seen; " + node.nodeId() + " (running " + node.running() + ") says "
+                    + view + "\n--- last 80 lines of " + node.logFile() + ":\n" + node.logTail(80));
+        }
     }
 
     /** Polls the surviving nodes until one names a leader other than {@code killed}: {nodeId, nanoTime}. */
