@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Ratis state machine of the decision log: applies committed entries ({@link TxCodec.Entry}, a group of
- * commands) to this node's {@link LocalReplica}, answers a follower waiting for a decision (see {@link #query}), snapshots it to a single
- * file per snapshot (with an MD5 beside it), and turns Ratis's leadership notifications into
- * {@link LogListener#onLeadershipChange} events.
+ * commands) to this node's {@link LocalReplica}, answers a follower waiting for a decision (see {@link #query}),
+ * snapshots the replica to a single file per snapshot (with an MD5 beside it), and turns Ratis's leadership
+ * notifications into {@link LogListener#onLeadershipChange} events.
  *
  * <p>Leadership events: {@code true} fires once this node is leader <em>and ready</em> (its first entry of the
  * term is applied, so its replica reflects every earlier commit and proposals can be served); {@code false} fires
