@@ -61,7 +61,7 @@ public final class InMemoryDecisionLog implements DecisionLog {
     @Override
     public synchronized LogStatus status() {
         // A single replica leads its one and only term.
-        return new LogStatus(nodeId, nodeId, 1, lastIndex, replica.appliedIndex(),
+        return new LogStatus(nodeId, true, nodeId, 1, lastIndex, replica.appliedIndex(),
                 List.of(new LogStatus.Member(nodeId, "in-memory")));
     }
 

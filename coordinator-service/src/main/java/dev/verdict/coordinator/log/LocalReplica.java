@@ -9,6 +9,7 @@ import dev.verdict.coordinator.txn.TxResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,11 +63,12 @@ public final class LocalReplica {
             return waiting.isEmpty() ? null : waiting;
         }));
         // Registered first, checked second: a decision applied in between is seen by one or the other.
-        read(t -> t.query(new TxQuery.Get(txId))).stream()
-                .filter(TransactionView::isDecided)
-                .findFirst()
-                .ifPresent(decision::complete);
+        decidedView(txId).ifPresent(decision::complete);
         return decision;
+    }
+
+    private Optional<TransactionView> decidedView(long txId) {
+        return read(t -> t.query(new TxQuery.Get(txId))).stream().filter(TransactionView::isDecided).findFirst();
     }
 
     /** Transactions someone is waiting on a decision for (a waiter that completed or was cancelled is gone). */
@@ -103,10 +105,19 @@ public final class LocalReplica {
         }
     }
 
+    /**
+     * Replaces the table with a snapshot's: at start, or mid-life when the leader sent this node a snapshot because
+     * it was too far behind. The decisions in the skipped part of the log were never applied here one by one, so
+     * whoever waits for one of them hears of it now.
+     */
     public void restore(byte[] snapshot) {
         TransactionTable restored = TransactionTable.fromSnapshot(snapshot);
         synchronized (lock) {
             table = restored;
+        }
+        for (Long txId : List.copyOf(decisionWaiters.keySet())) {
+            decidedView(txId).ifPresent(view -> decisionWaiters.getOrDefault(txId, List.of())
+                    .forEach(waiter -> waiter.complete(view)));
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** Waiting on a replica for a decision: woken by the apply, at once if decided, and nothing kept afterwards. */
+/**
+ * Waiting on a replica for a decision: woken by the apply or by a snapshot that holds it, at once if decided, and
+ * nothing kept afterwards.
+ */
 class LocalReplicaTest {
 
     private final LocalReplica replica = new LocalReplica();
@@ -65,5 +68,20 @@ class LocalReplicaTest {
 
         apply(new TxCommand.Decide(txId, Outcome.COMMIT, Map.of(), null));
         assertThat(first).isCancelled();
+    }
+
+    @Test
+    void aWaiterIsWokenWhenTheDecisionArrivesInASnapshot() {
+        long txId = begunAndCommitting();
+        CompletableFuture<TransactionView> decision = replica.awaitDecision(txId);
+        LocalReplica leader = new LocalReplica(); // the same log, applied further, then sent as a snapshot
+        leader.restore(replica.snapshot());
+        leader.apply(new TxCodec.Entry(1_000, List.of(new TxCommand.Decide(txId, Outcome.COMMIT, Map.of(), null))),
+                ++index);
+
+        replica.restore(leader.snapshot());
+
+        assertThat(decision).isCompletedWithValueMatching(view -> view.state() == TxState.COMMITTED);
+        assertThat(replica.transactionsAwaited()).isZero();
     }
 }

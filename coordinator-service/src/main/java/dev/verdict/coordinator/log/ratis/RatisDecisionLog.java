@@ -19,13 +19,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,7 @@ public final class RatisDecisionLog implements DecisionLog {
     private final LeaderClient leaderClient;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Consumer<RaftProperties> serverTuning;
     private volatile RaftServer server;
 
     /** Builds the node without starting it; see {@link #start()}. */
@@ -70,8 +74,15 @@ public final class RatisDecisionLog implements DecisionLog {
     }
 
     public RatisDecisionLog(RaftNodeConfig config, LocalReplica replica) {
+        this(config, replica, properties -> {
+        });
+    }
+
+    /** With the Raft server's properties adjusted after Verdict's own: for tests (e.g. a log purged early). */
+    RatisDecisionLog(RaftNodeConfig config, LocalReplica replica, Consumer<RaftProperties> serverTuning) {
         this.config = Objects.requireNonNull(config, "config");
         this.replica = Objects.requireNonNull(replica, "replica");
+        this.serverTuning = Objects.requireNonNull(serverTuning, "serverTuning");
         List<RaftPeer> peers = new ArrayList<>();
         config.peers().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
         this.group = RaftGroup.valueOf(config.groupId(), peers);
@@ -107,11 +118,13 @@ public final class RatisDecisionLog implements DecisionLog {
         }
         try {
             Files.createDirectories(config.dataDir());
+            RaftProperties properties = RatisSettings.serverProperties(config);
+            serverTuning.accept(properties);
             RaftServer raftServer = RaftServer.newBuilder()
                     .setServerId(selfId)
                     .setGroup(group)
                     .setStateMachine(stateMachine)
-                    .setProperties(RatisSettings.serverProperties(config))
+                    .setProperties(properties)
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             this.server = raftServer;
@@ -228,7 +241,7 @@ public final class RatisDecisionLog implements DecisionLog {
         List<LogStatus.Member> configured = new ArrayList<>();
         config.peers().forEach((id, address) -> configured.add(new LogStatus.Member(id, address)));
         if (raftServer == null || closed.get()) {
-            return new LogStatus(config.nodeId(), null, 0, 0, replica.appliedIndex(), configured);
+            return new LogStatus(config.nodeId(), false, null, 0, 0, replica.appliedIndex(), configured);
         }
         try {
             RaftServer.Division division = raftServer.getDivision(group.getGroupId());
@@ -243,12 +256,13 @@ public final class RatisDecisionLog implements DecisionLog {
                 int i = order.indexOf(m.nodeId());
                 return i < 0 ? Integer.MAX_VALUE : i;
             }).thenComparing(LogStatus.Member::nodeId));
-            return new LogStatus(config.nodeId(), leader == null ? null : leader.toString(), info.getCurrentTerm(),
+            return new LogStatus(config.nodeId(), info.getLifeCycleState() == LifeCycle.State.RUNNING,
+                    leader == null ? null : leader.toString(), info.getCurrentTerm(),
                     division.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(),
                     members.isEmpty() ? configured : members);
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: no Raft status", config.nodeId(), e);
-            return new LogStatus(config.nodeId(), null, 0, 0, replica.appliedIndex(), configured);
+            return new LogStatus(config.nodeId(), false, null, 0, 0, replica.appliedIndex(), configured);
         }
     }
 
@@ -276,6 +290,16 @@ public final class RatisDecisionLog implements DecisionLog {
         } catch (IOException e) {
             throw new NoQuorumException(config.nodeId() + ": snapshot failed: " + e, e);
         }
+    }
+
+    /** The first index this node's Raft log still holds (earlier ones are purged, kept only in a snapshot). */
+    long logStartIndex() throws IOException {
+        return division().getRaftLog().getStartIndex();
+    }
+
+    /** This node's member of the Raft group: for tests. */
+    RaftServer.Division division() throws IOException {
+        return server.getDivision(group.getGroupId());
     }
 
     public RaftNodeConfig config() {

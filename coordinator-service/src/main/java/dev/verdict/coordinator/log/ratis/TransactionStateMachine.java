@@ -42,6 +42,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,15 +124,33 @@ public final class TransactionStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        loadLatestSnapshot();
+        // RUNNING afterwards: Ratis pauses only a running state machine (see pause).
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            loadLatestSnapshot();
+        });
+    }
+
+    /**
+     * Ratis pauses the state machine when the leader has sent this node a snapshot (this node was behind the
+     * leader's purged log), right before it swaps the snapshot files in, and it refuses to reload unless the state
+     * machine says PAUSED: without this, the node's Raft server closed itself and the node left the group for good
+     * while its process looked healthy. Nothing is applied while paused (Ratis's updater is the one applying).
+     */
+    @Override
+    public void pause() {
+        getLifeCycle().compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING);
+        getLifeCycle().compareAndTransition(LifeCycle.State.PAUSING, LifeCycle.State.PAUSED);
     }
 
     /** Called after the leader installed a snapshot on this node (it was too far behind): reload from it. */
     @Override
     public void reinitialize() throws IOException {
         loadLatestSnapshot();
+        if (getLifeCycle().compareAndTransition(LifeCycle.State.PAUSED, LifeCycle.State.STARTING)) {
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
     }
 
     @Override

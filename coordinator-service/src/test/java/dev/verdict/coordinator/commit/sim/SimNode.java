@@ -187,7 +187,7 @@ final class SimNode {
 
         @Override
         public LogStatus status() {
-            return new LogStatus(id, log.leaderId(), log.term(), 0, 0, List.of());
+            return new LogStatus(id, true, log.leaderId(), log.term(), 0, 0, List.of());
         }
 
         @Override

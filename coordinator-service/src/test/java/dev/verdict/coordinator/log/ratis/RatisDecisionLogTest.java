@@ -24,8 +24,12 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -306,6 +310,71 @@ class RatisDecisionLogTest {
                 }
             });
             assertThat(late).containsExactly("true@" + current.leaderTerm());
+        }
+    }
+
+    @Test
+    void aNodeWhoseRaftServerClosedItselfSaysItIsNotServing() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            RatisDecisionLog follower = cluster.node(cluster.other(leader));
+            assertThat(follower.status().serving()).isTrue();
+
+            follower.division().close(); // what Ratis does when its state machine updater fails
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !follower.status().serving());
+        }
+    }
+
+    /**
+     * A node that was down while the leader snapshotted and purged its log is sent the leader's snapshot when it
+     * returns. It must load it and go on applying: Ratis pauses the state machine first, and closed the node's Raft
+     * server for good when the state machine did not say it was paused (found in the failover benchmark).
+     */
+    @Test
+    void aNodeBehindTheLeadersPurgedLogLoadsTheLeadersSnapshotAndKeepsApplying() throws Exception {
+        Consumer<RaftProperties> shortLog = properties -> { // the leader soon lacks what a stopped node needs
+            RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8KB"));
+            RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
+            RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        };
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c.withSnapshotThreshold(16), shortLog)
+                .startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            RatisDecisionLog leaderLog = cluster.node(leader);
+            String laggardId = cluster.other(leader);
+            RatisDecisionLog laggard = cluster.node(laggardId);
+            commitTransaction(leaderLog, leaderLog);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> laggard.replica().appliedIndex() == leaderLog.replica().appliedIndex());
+            long laggardIndex = laggard.replica().appliedIndex();
+            cluster.stop(laggardId);
+
+            TransactionView decidedWhileAway = null;
+            for (int i = 0; i < 200 && leaderLog.logStartIndex() <= laggardIndex + 1; i++) {
+                decidedWhileAway = commitTransaction(leaderLog, leaderLog);
+            }
+            assertThat(leaderLog.logStartIndex()).as("first index the leader still holds")
+                    .isGreaterThan(laggardIndex + 1);
+
+            RatisDecisionLog restarted = cluster.start(laggardId);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(restarted.replica().appliedIndex()).isEqualTo(leaderLog.replica().appliedIndex());
+                assertThat(localTable(restarted)).isEqualTo(localTable(leaderLog));
+            });
+            assertThat(restarted.stateMachine().lastSnapshotLoadedIndex()).as("index of the snapshot it was sent")
+                    .isGreaterThan(laggardIndex);
+            assertThat(restarted.status().serving()).isTrue();
+            long awayTx = decidedWhileAway.txId();
+            assertThat(restarted.replica().read(t -> t.query(new TxQuery.Get(awayTx))).getFirst().state())
+                    .isEqualTo(TxState.COMMITTED);
+
+            // still a member: what is committed next is applied there too
+            TransactionView next = commitTransaction(leaderLog, leaderLog);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                List<TransactionView> there = restarted.replica().read(t -> t.query(new TxQuery.Get(next.txId())));
+                assertThat(there).extracting(TransactionView::state).containsExactly(TxState.COMMITTED);
+            });
         }
     }
 

@@ -2,6 +2,7 @@ package dev.verdict.coordinator.log.ratis;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.verdict.coordinator.log.LocalReplica;
 import dev.verdict.coordinator.log.LogListener;
 import dev.verdict.coordinator.testing.FreePorts;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.apache.ratis.conf.RaftProperties;
 
 /** A Raft group of {@link RatisDecisionLog}s in this JVM, on free local ports, each in its own directory. */
 final class RatisTestCluster implements AutoCloseable {
@@ -23,12 +26,20 @@ final class RatisTestCluster implements AutoCloseable {
     private final Path root;
     private final Map<String, String> peers = new LinkedHashMap<>();
     private final UnaryOperator<RaftNodeConfig> customize;
+    private final Consumer<RaftProperties> tuning;
     private final Map<String, RatisDecisionLog> running = new LinkedHashMap<>();
     final List<LeadershipEvent> events = new CopyOnWriteArrayList<>();
 
     RatisTestCluster(Path root, int size, UnaryOperator<RaftNodeConfig> customize) {
+        this(root, size, customize, properties -> {
+        });
+    }
+
+    /** With every node's Raft server properties adjusted after Verdict's own. */
+    RatisTestCluster(Path root, int size, UnaryOperator<RaftNodeConfig> customize, Consumer<RaftProperties> tuning) {
         this.root = root;
         this.customize = customize;
+        this.tuning = tuning;
         List<Integer> ports = FreePorts.distinct(size);
         for (int i = 1; i <= size; i++) {
             peers.put("n" + i, "127.0.0.1:" + ports.get(i - 1));
@@ -55,7 +66,7 @@ final class RatisTestCluster implements AutoCloseable {
         if (running.containsKey(id)) {
             throw new IllegalStateException(id + " is running");
         }
-        RatisDecisionLog log = new RatisDecisionLog(config(id));
+        RatisDecisionLog log = new RatisDecisionLog(config(id), new LocalReplica(), tuning);
         log.addListener(new LogListener() {
             @Override
             public void onLeadershipChange(boolean leader, long term) {
