@@ -82,10 +82,10 @@ public final class BankChaosRun {
             "bank.audit.attempts", "8");
 
     /**
-     * Snapshots far more often than the default (every 10,000 entries), so a run takes many and the leader purges
-     * its log behind them: a node killed or cut off meanwhile is then sent a snapshot when it returns, a path a
-     * short run otherwise never took (docs/chaos.md, "What the suite found"). A node that could not load one would
-     * fail its health check and the run would report {@code NO_RECOVERY}.
+     * Snapshots far more often than the default (every 10,000 entries), so a run takes many and the leaders purge
+     * their logs behind them: a node killed or cut off meanwhile may then be sent a snapshot when it returns, a
+     * path a short run otherwise never took (docs/chaos.md, "What the suite found"). A node that could not load one
+     * would fail its health check and the run would report {@code NO_RECOVERY}.
      */
     static final Map<String, String> COORDINATOR_PROPERTIES = Map.of("verdict.coordinator.snapshot-threshold", "500");
 
