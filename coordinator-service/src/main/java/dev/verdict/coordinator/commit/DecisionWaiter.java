@@ -20,17 +20,9 @@ public final class DecisionWaiter {
         this.scheduler = scheduler;
     }
 
-    /**
-     * Starts waiting for the decision: at a follower this asks the leader at once, and the leader answers when it
-     * decides. Nothing bounds the wait until {@link #within}; cancel it when it is not wanted after all.
-     */
-    public CompletableFuture<TransactionView> start(long txId) {
-        return log.awaitDecision(txId);
-    }
-
-    /** {@code decision}, failed with DECISION_PENDING if it has not completed {@code timeoutMillis} from now. */
-    public CompletableFuture<TransactionView> within(CompletableFuture<TransactionView> decision, long txId,
-            long timeoutMillis) {
+    /** Completes with the decided transaction, or fails with DECISION_PENDING after {@code timeoutMillis}. */
+    public CompletableFuture<TransactionView> awaitDecision(long txId, long timeoutMillis) {
+        CompletableFuture<TransactionView> decision = log.awaitDecision(txId);
         if (!decision.isDone()) {
             scheduler.schedule(() -> decision.completeExceptionally(new CoordinatorException(
                     ErrorCode.DECISION_PENDING, "transaction " + txId + " has no decision yet; read its status")),

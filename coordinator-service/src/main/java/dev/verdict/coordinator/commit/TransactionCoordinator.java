@@ -95,24 +95,18 @@ public final class TransactionCoordinator {
      * Freezes the participant set through the log, then waits for the decision ({@link DecisionWaiter}). A
      * commit past the deadline is turned into an ABORT decision at once. PREPARE may already be under way while
      * StartCommit is logged (see {@link PrepareAhead}).
-     *
-     * <p>The wait starts with the proposal: at a follower it asks the leader, which answers the moment it decides,
-     * instead of being asked one round trip after this node hears that StartCommit was applied. The wait's answer
-     * is used only once StartCommit is applied, so a refused commit is answered as before; otherwise the wait is
-     * cancelled.
      */
     public CompletableFuture<TransactionView> commit(long txId) {
         CompletableFuture<TxResult> started = log.propose(new TxCommand.StartCommit(txId));
         prepareAhead.prepareAhead(txId);
-        CompletableFuture<TransactionView> decision = waiter.start(txId);
         return started.thenCompose(result -> switch (result) {
             case TxResult.Applied(TransactionView view) when view.isDecided() -> CompletableFuture.completedFuture(view);
-            case TxResult.Applied(TransactionView view) -> waiter.within(decision, txId, commitWaitMillis(view));
+            case TxResult.Applied(TransactionView view) -> waiter.awaitDecision(txId, commitWaitMillis(view));
             case TxResult.Refused refused when refused.refusal() == Refusal.DEADLINE_PASSED ->
                     decide(txId, Outcome.ABORT, "deadline passed before commit");
             case TxResult.Refused refused -> throw refusedError(txId, refused);
             default -> throw unexpected(result);
-        }).whenComplete((view, failure) -> decision.cancel(false)); // a no-op when it gave the answer
+        });
     }
 
     public CompletableFuture<TransactionView> abort(long txId) {
