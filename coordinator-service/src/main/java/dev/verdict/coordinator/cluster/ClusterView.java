@@ -24,6 +24,7 @@ public class ClusterView {
                 status.commitIndex(), status.appliedIndex(),
                 status.members().stream()
                         .map(m -> new ClusterMember(m.nodeId(), m.address(), m.nodeId().equals(status.leaderId())))
-                        .toList());
+                        .toList(),
+                status.serving());
     }
 }

@@ -76,6 +76,8 @@ class LeaderFailoverIT {
         assertThat(api.abort(aborted).state()).isEqualTo(TxState.ABORTED);
         awaitAllAcknowledged(aborted, TxState.ABORTED);
         assertThat(p1.answered("commit", aborted)).isFalse();
+        assertThat(cluster.running()).allSatisfy(node -> assertThat(node.api().cluster().serving())
+                .as("node %s takes part in the group", node).isTrue());
     }
 
     @Test

@@ -200,7 +200,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         @Override
         public ClusterStatus cluster() {
             state.check();
-            return new ClusterStatus("verdict", "fake", "fake", 1, state.index.get(), state.index.get(), List.of());
+            return new ClusterStatus("verdict", "fake", "fake", 1, state.index.get(), state.index.get(), List.of(), true);
         }
     }
 
