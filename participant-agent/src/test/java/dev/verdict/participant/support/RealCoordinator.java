@@ -170,6 +170,13 @@ public final class RealCoordinator implements CoordinatorUnderTest {
                         && status.participants().stream().allMatch(ParticipantStatus::acknowledged));
     }
 
+    /** Waits until every running node's replica has applied the log up to {@code index}. */
+    public void awaitAppliedEverywhere(long index) {
+        for (CoordinatorCluster.Node node : cluster.running()) {
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> node.api().cluster().appliedIndex() >= index);
+        }
+    }
+
     /** Starts every node a test killed and waits until it caught up, so the next test has all three again. */
     public void restartKilledNodes() {
         cluster.restartKilledNodes();
