@@ -80,11 +80,12 @@ public final class LocalReplica {
         if (command instanceof TxCommand.Decide decide
                 && result instanceof TxResult.Applied(TransactionView view)
                 && view.isDecided()) {
-            List<CompletableFuture<TransactionView>> waiting = decisionWaiters.get(decide.txId());
-            if (waiting != null) {
-                waiting.forEach(waiter -> waiter.complete(view));
-            }
+            tellWaiters(decide.txId(), view);
         }
+    }
+
+    private void tellWaiters(long txId, TransactionView decided) {
+        decisionWaiters.getOrDefault(txId, List.of()).forEach(waiter -> waiter.complete(decided));
     }
 
     public <T> T read(Function<TransactionTable, T> reader) {
@@ -116,8 +117,7 @@ public final class LocalReplica {
             table = restored;
         }
         for (Long txId : List.copyOf(decisionWaiters.keySet())) {
-            decidedView(txId).ifPresent(view -> decisionWaiters.getOrDefault(txId, List.of())
-                    .forEach(waiter -> waiter.complete(view)));
+            decidedView(txId).ifPresent(view -> tellWaiters(txId, view));
         }
     }
 
