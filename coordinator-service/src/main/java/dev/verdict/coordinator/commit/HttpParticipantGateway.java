@@ -2,6 +2,7 @@ package dev.verdict.coordinator.commit;
 
 import dev.verdict.coordinator.txn.Outcome;
 import dev.verdict.coordinator.txn.ParticipantView;
+import dev.verdict.protocol.http.JdkRequestFactory;
 import dev.verdict.protocol.participant.ParticipantApi;
 import dev.verdict.protocol.participant.PhaseTwoRequest;
 import dev.verdict.protocol.participant.PrepareResponse;
@@ -23,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.client.support.RestClientAdapter;
@@ -52,9 +52,7 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(calls)
                 .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http);
-        requestFactory.setReadTimeout(callTimeout);
-        this.restClients = restClients.clone().requestFactory(requestFactory);
+        this.restClients = restClients.clone().requestFactory(new JdkRequestFactory(http, callTimeout));
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(10)
                 .minimumNumberOfCalls(5)

@@ -2,11 +2,11 @@ package dev.verdict.participant.coordinator;
 
 import dev.verdict.participant.context.VerdictTxPropagationInterceptor;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
+import dev.verdict.protocol.http.JdkRequestFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
@@ -23,8 +23,7 @@ public final class CoordinatorClusterFactory {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
-        requestFactory.setReadTimeout(readTimeout);
+        JdkRequestFactory requestFactory = new JdkRequestFactory(httpClient, readTimeout);
         List<CoordinatorCluster.Node> nodes = urls.stream().map(url -> {
             RestClient restClient = builder.clone()
                     .baseUrl(url.toString())

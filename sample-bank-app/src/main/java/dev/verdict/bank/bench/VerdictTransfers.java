@@ -12,6 +12,7 @@ import dev.verdict.participant.coordinator.CoordinatorProblemException;
 import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
+import dev.verdict.protocol.http.JdkRequestFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.ConcurrentHistogram;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -89,8 +89,7 @@ final class VerdictTransfers implements TransferExecutor {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
-        requests.setReadTimeout(Duration.ofSeconds(15));
+        JdkRequestFactory requests = new JdkRequestFactory(http, Duration.ofSeconds(15));
         RestClient.Builder builder = RestClient.builder()
                 .requestFactory(requests)
                 .requestInterceptor(new VerdictTxPropagationInterceptor());

@@ -5,6 +5,7 @@ import dev.verdict.bank.problem.BankError;
 import dev.verdict.bank.problem.BankException;
 import dev.verdict.participant.autoconfigure.VerdictClientProperties;
 import dev.verdict.protocol.coordinator.ClusterStatus;
+import dev.verdict.protocol.http.JdkRequestFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Profile;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -29,9 +29,9 @@ public class ClusterService implements AutoCloseable {
 
     public ClusterService(VerdictClientProperties client) {
         this.coordinators = client.coordinatorUrls();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build());
-        requests.setReadTimeout(Duration.ofSeconds(2));
+        JdkRequestFactory requests = new JdkRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build(),
+                Duration.ofSeconds(2));
         this.http = RestClient.builder().requestFactory(requests).build();
     }
 

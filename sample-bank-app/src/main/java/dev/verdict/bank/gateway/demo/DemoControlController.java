@@ -4,6 +4,7 @@ import dev.verdict.bank.BankProperties;
 import dev.verdict.bank.gateway.ShardFailure;
 import dev.verdict.bank.problem.BankError;
 import dev.verdict.bank.problem.BankException;
+import dev.verdict.protocol.http.JdkRequestFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,9 +36,9 @@ class DemoControlController {
 
     DemoControlController(BankProperties bank) {
         this.controlUrl = bank.demo().controlUrl();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build());
-        requests.setReadTimeout(Duration.ofSeconds(90)); // a restart answers once the process is started
+        JdkRequestFactory requests = new JdkRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build(),
+                Duration.ofSeconds(90)); // a restart answers once the process is started
         this.http = RestClient.builder().requestFactory(requests).build();
     }
 

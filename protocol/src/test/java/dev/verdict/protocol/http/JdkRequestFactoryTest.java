@@ -1,0 +1,135 @@
+package dev.verdict.protocol.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+class JdkRequestFactoryTest {
+
+    private final ExecutorService serverThreads = Executors.newVirtualThreadPerTaskExecutor();
+    /** Holds the slow endpoint's answer back until the test has seen the timeout. */
+    private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    private final CountDownLatch slowArrived = new CountDownLatch(1);
+    private HttpServer server;
+    private HttpClient http;
+    private RestClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(serverThreads);
+        server.createContext("/echo", exchange -> answer(exchange, 200, "application/json",
+                "{\"method\":\"" + exchange.getRequestMethod() + "\",\"tx\":\""
+                        + exchange.getRequestHeaders().getFirst("Verdict-Tx") + "\",\"body\":"
+                        + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + "}"));
+        server.createContext("/missing", exchange -> answer(exchange, 404, "application/problem+json",
+                "{\"code\":\"TRANSACTION_NOT_FOUND\"}"));
+        server.createContext("/slow", exchange -> {
+            slowArrived.countDown();
+            try {
+                releaseSlow.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, 200, "application/json", "{}");
+        });
+        server.start();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        client = RestClient.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                .requestFactory(new JdkRequestFactory(http, Duration.ofMillis(300)))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        releaseSlow.countDown();
+        server.stop(0);
+        serverThreads.shutdownNow();
+        http.close();
+    }
+
+    private static void answer(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Test
+    void aRequestCarriesItsMethodHeadersAndBodyAndTheAnswerIsRead() {
+        String echo = client.post().uri("/echo")
+                .header("Verdict-Tx", "42")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body("{\"amount\":7}")
+                .retrieve()
+                .body(String.class);
+
+        assertThat(echo).isEqualTo("{\"method\":\"POST\",\"tx\":\"42\",\"body\":{\"amount\":7}}");
+    }
+
+    @Test
+    void anErrorStatusReachesTheCallerWithItsBody() {
+        assertThatThrownBy(() -> client.get().uri("/missing").retrieve().toBodilessEntity())
+                .isInstanceOfSatisfying(HttpClientErrorException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+                    assertThat(e.getResponseBodyAsString()).contains("TRANSACTION_NOT_FOUND");
+                    assertThat(e.getResponseHeaders().getContentType())
+                            .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+                });
+    }
+
+    @Test
+    void anAnswerSlowerThanTheTimeoutFailsAsATimeout() {
+        assertThatThrownBy(() -> client.get().uri("/slow").retrieve().toBodilessEntity())
+                .isInstanceOf(ResourceAccessException.class)
+                .hasCauseInstanceOf(HttpTimeoutException.class);
+    }
+
+    @Test
+    void anInterruptedCallEndsAndKeepsTheInterrupt() throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                RestClient patient = client.mutate()
+                        .requestFactory(new JdkRequestFactory(http, Duration.ofSeconds(30)))
+                        .build();
+                patient.get().uri("/slow").retrieve().toBodilessEntity();
+                outcome.complete(null);
+            } catch (RuntimeException e) {
+                outcome.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("interrupt lost", e));
+            }
+        });
+        // Interrupted once the server holds the exchange, so the call is under way, not yet to start.
+        assertThat(slowArrived.await(5, TimeUnit.SECONDS)).isTrue();
+        caller.interrupt();
+
+        assertThat(outcome.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ResourceAccessException.class)
+                .hasCauseInstanceOf(InterruptedIOException.class);
+    }
+}
