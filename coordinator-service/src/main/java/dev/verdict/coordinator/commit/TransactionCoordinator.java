@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * What clients and participants ask of any coordinator node: begin, enlist, commit, abort, status. Writes are log
  * proposals (the log carries them to the leader); the prepare round, which only the leader may run, is started by
  * the leader's {@link TwoPhaseCommitDriver} when the StartCommit this service proposes reaches it (asked of the
- * leader itself: at once, see {@link PrepareAhead}) and run for the set that StartCommit froze once applied.
+ * leader itself: at once, see {@link PrepareAhead}); its votes count only for the set enlisted when the decision
+ * is applied.
  */
 public final class TransactionCoordinator {
 
@@ -59,7 +60,8 @@ public final class TransactionCoordinator {
      * state machine's.
      *
      * <p>Why answering from a replica is safe: a participant's place in a transaction only ever grows, and a
-     * branch is committed only after a PREPARE sent to the participant set that StartCommit froze. If the replica
+     * branch is committed only after a PREPARE sent to the participant set enlisted when the COMMIT is applied
+     * (frozen by StartCommit, or by the COMMIT itself). If the replica
      * is behind and the transaction has in fact started committing or been decided, the branch the agent opens is
      * never prepared by that round: the agent votes NO or ends the branch at its deadline (rules 2 and 6).
      */

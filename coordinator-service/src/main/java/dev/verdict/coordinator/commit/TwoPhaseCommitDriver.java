@@ -52,7 +52,10 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
     /** Bumped on every leadership change; work started in an older epoch is abandoned. */
     private long epoch;
     private final Set<Long> preparing = new HashSet<>();
-    /** Prepare calls sent while StartCommit was still being logged; adopted by the round if the set still matches. */
+    /**
+     * Prepare calls sent while StartCommit was still being logged: decided on as soon as their votes are in, or
+     * adopted by the round StartCommit starts if that comes first and the set still matches.
+     */
     private final Map<Long, EarlyRound> earlyRounds = new HashMap<>();
     private final Set<Long> aborting = new HashSet<>();
     private final Set<BranchRef> delivering = new HashSet<>();
@@ -197,10 +200,11 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
     // ---- phase 1 -------------------------------------------------------------------------------------------
 
     /**
-     * Sends PREPARE to the participants enlisted now, before StartCommit is applied. Safe because nothing is
-     * decided from these votes unless StartCommit froze exactly this participant set (an enlist that slips in
-     * between makes the round start afresh), and a YES vote for a transaction that ends up aborted is resolved by
-     * the ABORT every enlisted participant receives.
+     * Sends PREPARE to the participants enlisted now, before StartCommit is applied, and decides as soon as the
+     * votes are in. Safe because the votes decide nothing unless the participant set they were asked of is still
+     * the one enlisted when the decision is applied: the COMMIT names where each vote was asked and the table
+     * refuses it if an enlist changed the set (then the round runs again for the set StartCommit froze); and a YES
+     * vote for a transaction that ends up aborted is resolved by the ABORT every enlisted participant receives.
      */
     @Override
     public void prepareAhead(long txId) {
@@ -214,8 +218,19 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
                 return;
             }
             TransactionView tx = found.getFirst();
-            earlyRounds.put(txId, new EarlyRound(epoch, endpoints(tx), sendPrepares(tx)));
+            EarlyRound round = new EarlyRound(epoch, endpoints(tx), sendPrepares(tx));
+            earlyRounds.put(txId, round);
+            whenAllAnswered(round.calls()).thenRunAsync(() -> decideEarly(txId, round), scheduler);
         });
+    }
+
+    /** The early round's votes are in before StartCommit was applied (else the round adopted them): decide now. */
+    private void decideEarly(long txId, EarlyRound round) {
+        if (round.epoch() != epoch || earlyRounds.get(txId) != round || !preparing.add(txId)) {
+            return;
+        }
+        earlyRounds.remove(txId);
+        decideAfterVotes(txId, round.endpoints(), round.calls(), true);
     }
 
     private void runPrepareRound(TransactionView tx) {
@@ -224,19 +239,23 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
         }
         long roundEpoch = epoch;
         EarlyRound early = earlyRounds.remove(tx.txId());
+        Map<String, String> endpoints = endpoints(tx);
         Map<String, CompletableFuture<PrepareResponse>> calls =
-                early != null && early.epoch() == roundEpoch && early.endpoints().equals(endpoints(tx))
+                early != null && early.epoch() == roundEpoch && early.endpoints().equals(endpoints)
                         ? early.calls()
                         : sendPrepares(tx);
-        CompletableFuture.allOf(calls.values().stream()
-                        .map(call -> call.handle((response, failure) -> null))
-                        .toArray(CompletableFuture[]::new))
-                .whenCompleteAsync((ignored, unused) -> {
-                    if (roundEpoch != epoch) {
-                        return;
-                    }
-                    decideAfterVotes(tx, calls);
-                }, scheduler);
+        whenAllAnswered(calls).thenRunAsync(() -> {
+            if (roundEpoch == epoch) {
+                decideAfterVotes(tx.txId(), endpoints, calls, false);
+            }
+        }, scheduler);
+    }
+
+    /** Completes when every call has answered or failed. */
+    private static CompletableFuture<Void> whenAllAnswered(Map<String, CompletableFuture<PrepareResponse>> calls) {
+        return CompletableFuture.allOf(calls.values().stream()
+                .map(call -> call.handle((response, failure) -> null))
+                .toArray(CompletableFuture[]::new));
     }
 
     private Map<String, CompletableFuture<PrepareResponse>> sendPrepares(TransactionView tx) {
@@ -257,7 +276,14 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
             Map<String, CompletableFuture<PrepareResponse>> calls) {
     }
 
-    private void decideAfterVotes(TransactionView tx, Map<String, CompletableFuture<PrepareResponse>> calls) {
+    /**
+     * Logs the decision the votes call for. A COMMIT names where each vote was asked, so it is valid with or
+     * without the StartCommit before it (TransactionTable.decide). If an early COMMIT is refused because the set
+     * moved (an enlist, a new endpoint) or the deadline passed, the transaction is left to the round that
+     * StartCommit starts, or to the deadline; a refused COMMIT of a frozen round is turned into an ABORT.
+     */
+    private void decideAfterVotes(long txId, Map<String, String> askedAt,
+            Map<String, CompletableFuture<PrepareResponse>> calls, boolean early) {
         Map<String, Vote> votes = new LinkedHashMap<>();
         String abortReason = null;
         for (Map.Entry<String, CompletableFuture<PrepareResponse>> call : calls.entrySet()) {
@@ -275,21 +301,38 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
         }
         Outcome outcome = abortReason == null ? Outcome.COMMIT : Outcome.ABORT;
         long roundEpoch = epoch;
-        decisionLog.propose(new TxCommand.Decide(tx.txId(), outcome, votes, abortReason))
-                .whenCompleteAsync((result, failure) -> {
-                    if (roundEpoch != epoch) {
-                        return;
-                    }
-                    preparing.remove(tx.txId());
-                    if (failure != null) {
-                        log.warn("Decision for tx {} not logged; the next tick retries the round", tx.txId(), failure);
-                    } else if (result instanceof TxResult.Refused refused && outcome == Outcome.COMMIT) {
-                        // The participant set moved under the round (or another decision won): ABORT is always safe.
-                        log.info("COMMIT of tx {} refused ({}); aborting", tx.txId(), refused.refusal());
-                        decisionLog.propose(new TxCommand.Decide(tx.txId(), Outcome.ABORT, votes,
-                                "commit refused: " + refused.refusal()));
-                    }
-                }, scheduler);
+        TxCommand.Decide decide = outcome == Outcome.COMMIT
+                ? new TxCommand.Decide(txId, outcome, votes, null, askedAt)
+                : new TxCommand.Decide(txId, outcome, votes, abortReason);
+        decisionLog.propose(decide).whenCompleteAsync((result, failure) -> {
+            if (roundEpoch != epoch) {
+                return;
+            }
+            preparing.remove(txId);
+            if (failure != null) {
+                log.warn("Decision for tx {} not logged; the next tick retries the round", txId, failure);
+            } else if (result instanceof TxResult.Refused refused && outcome == Outcome.COMMIT) {
+                if (early) {
+                    roundForTheFrozenSet(txId);
+                } else {
+                    // Another decision won, or the set moved under the round: ABORT is always safe.
+                    log.info("COMMIT of tx {} refused ({}); aborting", txId, refused.refusal());
+                    decisionLog.propose(new TxCommand.Decide(txId, Outcome.ABORT, votes,
+                            "commit refused: " + refused.refusal()));
+                }
+            }
+        }, scheduler);
+    }
+
+    /**
+     * After an early COMMIT was refused: if StartCommit has frozen the set meanwhile, its round starts here (its
+     * own start was skipped while the early decision was in flight); if not yet, its application starts it.
+     */
+    private void roundForTheFrozenSet(long txId) {
+        decisionLog.replica().read(t -> t.query(new TxQuery.Get(txId))).stream()
+                .filter(tx -> tx.state() == TxState.PREPARING)
+                .findFirst()
+                .ifPresent(this::runPrepareRound);
     }
 
     private void abortForTimeout(TransactionView tx) {

@@ -32,8 +32,9 @@ import java.util.TreeSet;
  * state. It is not thread-safe; its owner serialises access.
  *
  * <p>Rules it enforces (DESIGN.md section 1): a COMMIT decision names exactly the enlisted participants, all
- * voting to commit, and only after StartCommit froze that set (rule 2); the first decision wins and never changes
- * (rule 3); a decision is kept until every participant acknowledged phase 2 (rule 4).
+ * voting to commit, and either follows a StartCommit that froze that set or freezes it itself by naming where each
+ * vote was asked, which must be where each participant is enlisted (rule 2); the first decision wins and never
+ * changes (rule 3); a decision is kept until every participant acknowledged phase 2 (rule 4).
  */
 public final class TransactionTable {
 
@@ -141,10 +142,17 @@ public final class TransactionTable {
                     : new Refused(Refusal.ALREADY_DECIDED, tx.view());
         }
         if (decide.outcome() == Outcome.COMMIT) {
-            if (tx.state != TxState.PREPARING) {
-                return new Refused(Refusal.COMMIT_NOT_STARTED, tx.view());
+            boolean freezesItself = !decide.askedAt().isEmpty();
+            if (tx.state == TxState.ACTIVE) {
+                if (!freezesItself) {
+                    return new Refused(Refusal.COMMIT_NOT_STARTED, tx.view());
+                }
+                if (now > tx.deadlineMillis) {
+                    return new Refused(Refusal.DEADLINE_PASSED, tx.view());
+                }
             }
-            if (!decide.votes().keySet().equals(tx.branches.keySet())) {
+            if (!decide.votes().keySet().equals(tx.branches.keySet())
+                    || freezesItself && !askedWhereEnlisted(tx, decide.askedAt())) {
                 return new Refused(Refusal.PARTICIPANTS_MISMATCH, tx.view());
             }
             if (!decide.votes().values().stream().allMatch(Vote::allowsCommit)) {
@@ -162,6 +170,15 @@ public final class TransactionTable {
         });
         noteIfFinished(tx);
         return new Applied(tx.view());
+    }
+
+    /** Every enlisted participant was asked at the endpoint it is enlisted at, and nobody else was asked. */
+    private static boolean askedWhereEnlisted(Transaction tx, Map<String, String> askedAt) {
+        if (!askedAt.keySet().equals(tx.branches.keySet())) {
+            return false;
+        }
+        return tx.branches.entrySet().stream()
+                .allMatch(branch -> branch.getValue().endpoint.equals(askedAt.get(branch.getKey())));
     }
 
     private TxResult acknowledge(Acknowledge ack) {

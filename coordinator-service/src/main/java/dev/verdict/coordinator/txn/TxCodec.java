@@ -25,7 +25,7 @@ import java.util.Map;
 public final class TxCodec {
 
     private static final byte BEGIN = 1, ENLIST = 2, START_COMMIT = 3, DECIDE = 4, ACKNOWLEDGE = 5, FORGET = 6,
-            BEGIN_DECLARING = 7, READ = 8;
+            BEGIN_DECLARING = 7, READ = 8, DECIDE_ASKED = 9;
     private static final byte APPLIED = 1, REFUSED = 2, BATCH_APPLIED = 3, VIEWED = 4;
     private static final byte GET = 1, RECENT = 2;
 
@@ -166,7 +166,8 @@ public final class TxCodec {
                 out.writeLong(start.txId());
             }
             case Decide decide -> {
-                out.writeByte(DECIDE);
+                // its own tag when it names where the votes were asked, so entries written before still read as DECIDE
+                out.writeByte(decide.askedAt().isEmpty() ? DECIDE : DECIDE_ASKED);
                 out.writeLong(decide.txId());
                 out.writeByte(decide.outcome().ordinal());
                 out.writeInt(decide.votes().size());
@@ -175,6 +176,13 @@ public final class TxCodec {
                     out.writeByte(vote.getValue().ordinal());
                 }
                 Bytes.writeNullableString(out, decide.reason());
+                if (!decide.askedAt().isEmpty()) {
+                    out.writeInt(decide.askedAt().size());
+                    for (Map.Entry<String, String> asked : decide.askedAt().entrySet()) {
+                        Bytes.writeString(out, asked.getKey());
+                        Bytes.writeString(out, asked.getValue());
+                    }
+                }
             }
             case Acknowledge ack -> {
                 out.writeByte(ACKNOWLEDGE);
@@ -214,7 +222,7 @@ public final class TxCodec {
             }
             case ENLIST -> new Enlist(in.readLong(), Bytes.readString(in), Bytes.readString(in));
             case START_COMMIT -> new StartCommit(in.readLong());
-            case DECIDE -> {
+            case DECIDE, DECIDE_ASKED -> {
                 long txId = in.readLong();
                 Outcome outcome = Bytes.readEnum(in, Outcome.values());
                 int votes = Bytes.readCount(in);
@@ -222,7 +230,13 @@ public final class TxCodec {
                 for (int i = 0; i < votes; i++) {
                     byParticipant.put(Bytes.readString(in), Bytes.readEnum(in, Vote.values()));
                 }
-                yield new Decide(txId, outcome, byParticipant, Bytes.readNullableString(in));
+                String reason = Bytes.readNullableString(in);
+                Map<String, String> askedAt = new LinkedHashMap<>();
+                int asked = tag == DECIDE_ASKED ? Bytes.readCount(in) : 0;
+                for (int i = 0; i < asked; i++) {
+                    askedAt.put(Bytes.readString(in), Bytes.readString(in));
+                }
+                yield new Decide(txId, outcome, byParticipant, reason, askedAt);
             }
             case ACKNOWLEDGE -> {
                 int count = Bytes.readCount(in);

@@ -51,18 +51,32 @@ public sealed interface TxCommand {
         }
     }
 
-    /** Freezes the participant set (ACTIVE -> PREPARING): from here on enlists are refused. */
+    /**
+     * Freezes the participant set (ACTIVE -> PREPARING): from here on enlists are refused. It is also how a commit
+     * asked of any node reaches the leader, and the durable record that the client asked for one, so a new leader
+     * finishes the round instead of waiting for the deadline.
+     */
     record StartCommit(long txId) implements TxCommand {
     }
 
     /**
      * The decision, set once. COMMIT must carry a vote allowing commit from exactly the enlisted participants;
      * ABORT may carry whatever votes are known.
+     *
+     * <p>{@code askedAt} says where each vote was asked (participant id to endpoint). A COMMIT that names them
+     * freezes the participant set itself, so it needs no StartCommit before it: the table checks that the enlisted
+     * participants are exactly those, at those endpoints. Empty for ABORT and for entries written before it existed.
      */
-    record Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason) implements TxCommand {
+    record Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason, Map<String, String> askedAt)
+            implements TxCommand {
         public Decide {
             Objects.requireNonNull(outcome, "outcome");
             votes = Map.copyOf(votes);
+            askedAt = Map.copyOf(askedAt);
+        }
+
+        public Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason) {
+            this(txId, outcome, votes, reason, Map.of());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.verdict.coordinator.commit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.verdict.coordinator.log.InMemoryDecisionLog;
 import dev.verdict.coordinator.txn.Outcome;
@@ -10,6 +11,7 @@ import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.participant.PrepareResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -61,6 +63,69 @@ class PrepareAheadTest {
         settle();
         assertThat(commit).isCompleted();
         assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void votesInBeforeStartCommitIsAppliedAreDecidedAtOnceInOneWrite() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady();
+        gateway.answerAll(PrepareResponse.yes());
+        scheduler.runReady(); // the votes are in; the StartCommit is still in the log's queue
+
+        assertThat(logQueue).as("StartCommit and Decide both proposed").hasSize(2);
+        Runnable startCommit = logQueue.poll();
+        logQueue.poll().run(); // the Decide is applied first: it freezes the set itself
+        assertThat(state(txId)).isEqualTo(TxState.COMMITTED);
+        assertThat(view(txId).participants()).extracting(ParticipantView::vote)
+                .containsOnly(Vote.YES);
+
+        startCommit.run(); // a repeat now
+        settle();
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+        assertThat(gateway.preparedParticipants(txId)).hasSize(2);
+        assertThat(gateway.delivered).containsExactlyInAnyOrder(txId + ":a:COMMIT", txId + ":b:COMMIT");
+    }
+
+    @Test
+    void anEnlistLandingBetweenTheEarlyVotesAndTheirDecisionSendsTheRoundAgainForTheFrozenSet() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady();
+        gateway.answerAll(PrepareResponse.yes());
+        // Another node's enlist reaches the log first: the StartCommit after it freezes {a, b, c}.
+        assertThat(log.appendNow(new TxCommand.Enlist(txId, "c", "http://c"))).isInstanceOf(TxResult.Applied.class);
+        settle(); // the early COMMIT (votes of a and b) is refused, and the round runs again for a, b and c
+
+        assertThat(state(txId)).isEqualTo(TxState.PREPARING);
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b", "a", "b", "c");
+        gateway.answerAll(PrepareResponse.yes());
+        settle();
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+        assertThat(view(txId).participants()).extracting(ParticipantView::participantId, ParticipantView::vote)
+                .containsExactly(tuple("a", Vote.YES),
+                        tuple("b", Vote.YES),
+                        tuple("c", Vote.YES));
+    }
+
+    @Test
+    void aNoVoteInTheEarlyRoundAbortsWithoutWaitingForStartCommit() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady();
+        gateway.answerAll(PrepareResponse.no("lock timeout"));
+        scheduler.runReady();
+        Runnable startCommit = logQueue.poll();
+        logQueue.poll().run();
+
+        assertThat(state(txId)).isEqualTo(TxState.ABORTED);
+        startCommit.run();
+        settle();
+        assertThat(commit.join().state()).isEqualTo(TxState.ABORTED);
+        assertThat(gateway.delivered).containsExactlyInAnyOrder(txId + ":a:ABORT", txId + ":b:ABORT");
     }
 
     @Test

@@ -80,6 +80,8 @@ class TransactionTableProperties {
         Statistics.label("late enlist refused").collect(run.refusals.contains(Refusal.NOT_ACTIVE));
         Statistics.label("repeated idempotency key").collect(run.idempotentRepeats > 0);
         Statistics.label("StartCommit past deadline").collect(run.refusals.contains(Refusal.DEADLINE_PASSED));
+        Statistics.label("committed after StartCommit").collect(run.committedAfterStartCommit > 0);
+        Statistics.label("committed by a decision freezing the set").collect(run.committedFreezingItself > 0);
 
         // The generator must keep reaching the interesting states, or the checks above prove little.
         Statistics.label("reached COMMITTED").coverage(c -> c.check(true).percentage(p -> p >= 25));
@@ -90,6 +92,9 @@ class TransactionTableProperties {
         Statistics.label("late enlist refused").coverage(c -> c.check(true).percentage(p -> p >= 30));
         Statistics.label("repeated idempotency key").coverage(c -> c.check(true).percentage(p -> p >= 20));
         Statistics.label("StartCommit past deadline").coverage(c -> c.check(true).percentage(p -> p >= 4));
+        Statistics.label("committed after StartCommit").coverage(c -> c.check(true).percentage(p -> p >= 10));
+        Statistics.label("committed by a decision freezing the set").coverage(
+                c -> c.check(true).percentage(p -> p >= 10));
     }
 
     /** Every replica applying the same log computes the same results and the same snapshot (rule 7, Raft). */
@@ -179,10 +184,18 @@ class TransactionTableProperties {
     enum Tweak { EXACT, MISSING_VOTER, EXTRA_VOTER }
 
     /**
+     * Whether a DecideOnEnlisted names where the votes were asked: not at all (a COMMIT then needs StartCommit
+     * first), at the endpoints enlisted when it is applied, or with the first one elsewhere (a vote asked before
+     * that participant re-enlisted).
+     */
+    enum Asked { NOT_NAMED, WHERE_ENLISTED, ONE_ELSEWHERE }
+
+    /**
      * A Decide whose votes name the participants enlisted when it is applied, voting {@code votes} in turn; with
      * {@code MISSING_VOTER} the first enlisted one has no vote, with {@code EXTRA_VOTER} a non-enlisted one votes.
      */
-    record DecideOnEnlisted(long txId, Outcome outcome, List<Vote> votes, Tweak tweak, String reason) implements Act {
+    record DecideOnEnlisted(long txId, Outcome outcome, List<Vote> votes, Tweak tweak, Asked asked, String reason)
+            implements Act {
     }
 
     /** Acknowledges every participant enlisted in {@code txId} when applied. */
@@ -233,6 +246,8 @@ class TransactionTableProperties {
                                 votes().list().ofMinSize(1).ofMaxSize(3),
                                 Arbitraries.frequency(Tuple.of(6, Tweak.EXACT), Tuple.of(1, Tweak.MISSING_VOTER),
                                         Tuple.of(1, Tweak.EXTRA_VOTER)),
+                                Arbitraries.frequency(Tuple.of(3, Asked.NOT_NAMED), Tuple.of(3, Asked.WHERE_ENLISTED),
+                                        Tuple.of(1, Asked.ONE_ELSEWHERE)),
                                 reasons())
                         .as(DecideOnEnlisted::new)),
                 weighted(1, Combinators.combine(txIds(), Arbitraries.of(Outcome.class),
@@ -307,7 +322,16 @@ class TransactionTableProperties {
                     case EXTRA_VOTER -> votes.put(PARTICIPANTS.stream().filter(p -> !enlisted.contains(p))
                             .findFirst().orElse("z"), Vote.YES);
                 }
-                yield new Decide(d.txId(), d.outcome(), votes, d.reason());
+                Map<String, String> askedAt = new LinkedHashMap<>();
+                if (d.asked() != Asked.NOT_NAMED) {
+                    table.query(new TxQuery.Get(d.txId())).stream()
+                            .flatMap(v -> v.participants().stream())
+                            .forEach(p -> askedAt.put(p.participantId(), p.endpoint()));
+                    if (d.asked() == Asked.ONE_ELSEWHERE && !askedAt.isEmpty()) {
+                        askedAt.put(askedAt.keySet().iterator().next(), "http://elsewhere");
+                    }
+                }
+                yield new Decide(d.txId(), d.outcome(), votes, d.reason(), askedAt);
             }
             case AckAll ack -> new Acknowledge(participantIds(table, ack.txId()).stream()
                     .map(p -> new BranchRef(ack.txId(), p)).toList());
@@ -323,6 +347,12 @@ class TransactionTableProperties {
 
     static List<String> ids(TransactionView view) {
         return view.participants().stream().map(ParticipantView::participantId).toList();
+    }
+
+    static Map<String, String> endpoints(TransactionView view) {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        view.participants().forEach(p -> endpoints.put(p.participantId(), p.endpoint()));
+        return endpoints;
     }
 
     static Map<Long, TransactionView> views(TransactionTable table) {
@@ -361,6 +391,8 @@ class TransactionTableProperties {
         final Map<Long, Long> timeoutOf = new HashMap<>();
         final Set<Refusal> refusals = new HashSet<>();
         int committed;
+        int committedAfterStartCommit;
+        int committedFreezingItself;
         int idempotentRepeats;
 
         // the step being checked
@@ -488,11 +520,20 @@ class TransactionTableProperties {
                     case PREPARING -> check(b.state() == TxState.ACTIVE && cmd instanceof StartCommit
                             && now <= b.deadlineMillis(), "rule 2", "illegal move to PREPARING");
                     case COMMITTED -> {
-                        // Validity: COMMIT only from PREPARING, with votes from exactly the enlisted set, all YES/READ_ONLY.
+                        // Validity: COMMIT only from PREPARING, or from ACTIVE by a decision naming where the votes
+                        // were asked (exactly the enlisted endpoints, before the deadline), with votes from exactly
+                        // the enlisted set, all YES/READ_ONLY.
                         check(cmd instanceof Decide d && d.outcome() == Outcome.COMMIT, "rule 2",
                                 "COMMITTED without Decide(COMMIT)");
                         Decide d = (Decide) cmd;
-                        check(b.state() == TxState.PREPARING, "rule 2", "committed without StartCommit");
+                        if (b.state() == TxState.PREPARING) {
+                            committedAfterStartCommit++;
+                        } else {
+                            check(b.state() == TxState.ACTIVE && d.askedAt().equals(endpoints(b))
+                                    && now <= b.deadlineMillis(), "rule 2",
+                                    "committed from " + b.state() + " without freezing the enlisted set");
+                            committedFreezingItself++;
+                        }
                         check(d.votes().keySet().equals(new HashSet<>(ids(b))), "rule 2",
                                 "committed with voters " + d.votes().keySet() + " but enlisted " + ids(b));
                         check(d.votes().values().stream().allMatch(Vote::allowsCommit), "rule 2",
@@ -615,9 +656,13 @@ class TransactionTableProperties {
             }
             Refusal expected = null;
             if (decide.outcome() == Outcome.COMMIT) {
-                if (b.state() != TxState.PREPARING) {
+                boolean freezesItself = !decide.askedAt().isEmpty();
+                if (b.state() == TxState.ACTIVE && !freezesItself) {
                     expected = Refusal.COMMIT_NOT_STARTED;
-                } else if (!decide.votes().keySet().equals(new HashSet<>(ids(b)))) {
+                } else if (b.state() == TxState.ACTIVE && now > b.deadlineMillis()) {
+                    expected = Refusal.DEADLINE_PASSED;
+                } else if (!decide.votes().keySet().equals(new HashSet<>(ids(b)))
+                        || freezesItself && !decide.askedAt().equals(endpoints(b))) {
                     expected = Refusal.PARTICIPANTS_MISMATCH;
                 } else if (!decide.votes().values().stream().allMatch(Vote::allowsCommit)) {
                     expected = Refusal.VOTE_AGAINST;

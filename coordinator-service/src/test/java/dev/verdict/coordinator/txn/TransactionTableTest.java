@@ -246,6 +246,65 @@ class TransactionTableTest {
         assertThat(view(txId).state()).isEqualTo(TxState.ACTIVE);
     }
 
+    /** A COMMIT naming where each vote was asked: the one the leader logs when the votes beat the StartCommit. */
+    private static Decide commitAsked(long txId, Map<String, Vote> votes, Map<String, String> askedAt) {
+        return new Decide(txId, Outcome.COMMIT, votes, null, askedAt);
+    }
+
+    private static Map<String, String> askedAtAB() {
+        return Map.of("a", "http://a", "b", "http://b");
+    }
+
+    @Test
+    void aCommitNamingWhereTheVotesWereAskedFreezesTheSetItselfWithoutStartCommit() {
+        long txId = beginWithAB();
+        TransactionView committed = applied(commitAsked(txId, yesFromAB(), askedAtAB()));
+        assertThat(committed.state()).isEqualTo(TxState.COMMITTED);
+        // Frozen by the decision: a late enlist cannot join, and the StartCommit arriving after is a repeat.
+        refused(new Enlist(txId, "c", "http://c"), Refusal.NOT_ACTIVE);
+        assertThat(applied(new StartCommit(txId)).state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void aCommitNamingWhereTheVotesWereAskedIsRefusedIfTheSetMovedSinceTheVotes() {
+        long txId = beginWithAB();
+        // An enlist the round did not ask: left out of the votes, so the COMMIT is refused.
+        applied(new Enlist(txId, "c", "http://c"));
+        refused(commitAsked(txId, yesFromAB(), askedAtAB()), Refusal.PARTICIPANTS_MISMATCH);
+
+        long moved = beginWithAB();
+        // Same participants, but one re-enlisted elsewhere: its vote was asked of a branch that is not the one
+        // the work now runs in, so it does not count.
+        applied(new Enlist(moved, "b", "http://b-moved"));
+        refused(commitAsked(moved, yesFromAB(), askedAtAB()), Refusal.PARTICIPANTS_MISMATCH);
+        // Naming a participant that was asked but never enlisted is no better.
+        refused(commitAsked(moved, yesFromAB(), Map.of("a", "http://a", "b", "http://b-moved", "z", "http://z")),
+                Refusal.PARTICIPANTS_MISMATCH);
+        assertThat(applied(commitAsked(moved, yesFromAB(), Map.of("a", "http://a", "b", "http://b-moved")))
+                .state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void aCommitFreezingTheSetItselfIsRefusedPastTheDeadlineButAcceptedAtIt() {
+        long late = beginWithAB();
+        now = T0 + TIMEOUT + 1;
+        refused(commitAsked(late, yesFromAB(), askedAtAB()), Refusal.DEADLINE_PASSED);
+
+        now = T0;
+        long onTime = beginWithAB();
+        now = T0 + TIMEOUT;
+        assertThat(applied(commitAsked(onTime, yesFromAB(), askedAtAB())).state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void aCommitAfterStartCommitMayNameWhereTheVotesWereAskedAndIsCheckedAgainstThem() {
+        long txId = preparingWithAB();
+        refused(commitAsked(txId, yesFromAB(), Map.of("a", "http://a", "b", "http://elsewhere")),
+                Refusal.PARTICIPANTS_MISMATCH);
+        refused(commitAsked(txId, Map.of("a", Vote.YES, "b", Vote.NO), askedAtAB()), Refusal.VOTE_AGAINST);
+        assertThat(applied(commitAsked(txId, yesFromAB(), askedAtAB())).state()).isEqualTo(TxState.COMMITTED);
+    }
+
     @Test
     void enlistIsRefusedAfterStartCommit() {
         long txId = preparingWithAB();

@@ -63,6 +63,8 @@ class TxCodecTest {
                 new Decide(2, Outcome.ABORT, votes, "b voted NO"),
                 new Decide(3, Outcome.ABORT, Map.of(), null),
                 new Decide(4, Outcome.ABORT, Map.of(), ""),
+                new Decide(5, Outcome.COMMIT, Map.of("a", Vote.YES, "b", Vote.READ_ONLY), null,
+                        Map.of("a", "http://a:8081", "b", "http://b:8082")),
                 new Acknowledge(List.of(new BranchRef(1, "a"), new BranchRef(2, UNICODE))),
                 new Acknowledge(List.of()),
                 new Forget(List.of(1L, 2L, Long.MAX_VALUE)),
