@@ -24,9 +24,13 @@ public final class DecisionWaiter {
     public CompletableFuture<TransactionView> awaitDecision(long txId, long timeoutMillis) {
         CompletableFuture<TransactionView> decision = log.awaitDecision(txId);
         if (!decision.isDone()) {
-            scheduler.schedule(() -> decision.completeExceptionally(new CoordinatorException(
-                    ErrorCode.DECISION_PENDING, "transaction " + txId + " has no decision yet; read its status")),
-                    timeoutMillis);
+            // Nearly every wait ends in time: only build the error (and its stack trace) for one that did not.
+            scheduler.schedule(() -> {
+                if (!decision.isDone()) {
+                    decision.completeExceptionally(new CoordinatorException(ErrorCode.DECISION_PENDING,
+                            "transaction " + txId + " has no decision yet; read its status"));
+                }
+            }, timeoutMillis);
         }
         return decision;
     }
