@@ -208,8 +208,21 @@ public final class DemoTopology implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(spec.jvmOptions());
+        // Each JVM's temp files (Tomcat's base and docbase directories) go with the topology's data, not to /tmp,
+        // where a process stopped with kill -9 would leave them.
+        command.add("-Djava.io.tmpdir=" + childTempDirectory());
         command.addAll(launch);
         return command;
+    }
+
+    private Path childTempDirectory() {
+        Path temp = dataDirectory.resolve("jvm-tmp");
+        try {
+            Files.createDirectories(temp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return temp;
     }
 
     private static List<String> arguments(Map<String, String> properties) {

@@ -132,6 +132,13 @@ public final class ChaosCluster implements AutoCloseable {
 
         Path logs = work.resolve("logs");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // The JVMs' temp files (Tomcat's directories) stay in the run's directory: the nemesis kills with -9.
+        Path jvmTemp = work.resolve("jvm-tmp");
+        try {
+            Files.createDirectories(jvmTemp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         String hostName = localHostName();
         for (String id : coordinatorIds) {
             Path hosts = work.resolve("coordinators").resolve("hosts-" + id);
@@ -143,6 +150,7 @@ public final class ChaosCluster implements AutoCloseable {
             }
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(spec.jvmOptions());
+            command.add("-Djava.io.tmpdir=" + jvmTemp);
             command.add("-Djdk.net.hosts.file=" + hosts);
             command.addAll(List.of("-jar", coordinatorJar().toString(),
                     "--server.port=" + httpPorts.get(id),
@@ -167,6 +175,7 @@ public final class ChaosCluster implements AutoCloseable {
             databases.add(db);
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(spec.jvmOptions());
+            command.add("-Djava.io.tmpdir=" + jvmTemp);
             command.addAll(bankLaunch);
             command.add("shard");
             command.addAll(bank);
@@ -184,6 +193,7 @@ public final class ChaosCluster implements AutoCloseable {
         int gatewayPort = ports.next();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(spec.jvmOptions());
+        command.add("-Djava.io.tmpdir=" + jvmTemp);
         command.addAll(bankLaunch);
         command.add("gateway");
         command.addAll(bank);
