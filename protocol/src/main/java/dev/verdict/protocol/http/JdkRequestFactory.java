@@ -126,7 +126,7 @@ public final class JdkRequestFactory implements ClientHttpRequestFactory {
 
         @Override
         public InputStream getBody() {
-            return new ByteArrayInputStream(response.body() == null ? new byte[0] : response.body());
+            return new ByteArrayInputStream(response.body()); // ofByteArray gives an empty array for no body, never null
         }
 
         @Override
