@@ -12,6 +12,7 @@ import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,6 +64,8 @@ public final class RatisDecisionLog implements DecisionLog {
     private final RaftGroup group;
     private final RaftPeerId selfId;
     private final LeaderClient leaderClient;
+    private final ElectionOnLeaderDeath electionOnLeaderDeath;
+    private final LeaderDeathWatch leaderDeathWatch;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Consumer<RaftProperties> serverTuning;
@@ -88,7 +91,10 @@ public final class RatisDecisionLog implements DecisionLog {
         this.group = RaftGroup.valueOf(config.groupId(), peers);
         this.selfId = RaftPeerId.valueOf(config.nodeId());
         this.leaderClient = new LeaderClient(config, group, this::knownLeader);
-        this.stateMachine = new TransactionStateMachine(replica, leaderClient::aimAt);
+        this.electionOnLeaderDeath = new ElectionOnLeaderDeath(selfId, group.getGroupId(),
+                List.copyOf(config.peers().keySet()), config.electionTimeoutMin().toMillis(), () -> server);
+        this.leaderDeathWatch = new LeaderDeathWatch(config.electionTimeoutMin(), electionOnLeaderDeath::leaderGone);
+        this.stateMachine = new TransactionStateMachine(replica, this::leaderReady);
     }
 
     /** Builds and starts a node. */
@@ -142,6 +148,44 @@ public final class RatisDecisionLog implements DecisionLog {
     /** Aims this node's proposals at a new leader (see {@link LeaderClient#aimAt}). */
     void aimAt(RaftPeerId leader) {
         leaderClient.aimAt(leader);
+    }
+
+    /**
+     * A leader is ready: this node's proposals go to it, and while it is another node, its process is watched so
+     * that its death starts an election at once ({@link LeaderDeathWatch}, {@link ElectionOnLeaderDeath}).
+     */
+    private void leaderReady(RaftPeerId leader) {
+        leaderClient.aimAt(leader);
+        if (leader.equals(selfId)) {
+            leaderDeathWatch.stop();
+            return;
+        }
+        RaftServer raftServer = server;
+        String address = config.peers().get(leader.toString());
+        if (raftServer == null || address == null) {
+            return;
+        }
+        try {
+            long term = raftServer.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
+            leaderDeathWatch.watch(new LeaderDeathWatch.Target(leader.toString(), term, socketAddress(address)));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: not watching leader {}", config.nodeId(), leader, e);
+        }
+    }
+
+    private static InetSocketAddress socketAddress(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        return new InetSocketAddress(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
+    }
+
+    /** Elections this node started at once because its leader's process was gone (for tests). */
+    long electionsOnLeaderDeath() {
+        return electionOnLeaderDeath.started();
+    }
+
+    /** The leader whose process this node watches, or null (for tests). */
+    String watchedLeader() {
+        return leaderDeathWatch.watchedLeader();
     }
 
     /** Entries handed to the Raft client so far (for tests: a proposal is in flight once this moved). */
@@ -322,6 +366,7 @@ public final class RatisDecisionLog implements DecisionLog {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        leaderDeathWatch.close();
         leaderClient.close();
         RaftServer raftServer = server;
         if (raftServer != null) {

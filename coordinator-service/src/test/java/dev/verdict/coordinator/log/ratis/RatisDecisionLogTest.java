@@ -30,6 +30,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -310,6 +311,43 @@ class RatisDecisionLogTest {
                 }
             });
             assertThat(late).containsExactly("true@" + current.leaderTerm());
+        }
+    }
+
+    /**
+     * Raft's own election timeout is set to seconds (the first election keeps the usual one): a survivor's watch of
+     * the leader's process starts the election that replaces a stopped leader long before any timeout would, so the
+     * node that started it wins it. Exactly one survivor starts one (two forced candidacies would split the vote),
+     * and the group goes on.
+     */
+    @Test
+    void aLeaderWhoseProcessIsGoneIsReplacedByTheSurvivorThatSawItGo() throws Exception {
+        Consumer<RaftProperties> slowTimeout = properties -> {
+            RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(4, TimeUnit.SECONDS));
+            RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(5, TimeUnit.SECONDS));
+        };
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c, slowTimeout).startAll()) {
+            String oldLeader = cluster.awaitLeader(Duration.ofSeconds(30)); // a split first vote costs a slow timeout
+            List<String> survivors = cluster.ids().stream().filter(id -> !id.equals(oldLeader)).toList();
+            // A follower takes the leader as ready once it applies an entry of the leader's term (with heartbeats
+            // this rare, only an entry written now gets there in time).
+            applied(cluster.node(oldLeader).propose(new TxCommand.Begin(60_000, null)));
+            applied(cluster.node(oldLeader).propose(new TxCommand.Begin(60_000, null)));
+            await().atMost(ELECTION).untilAsserted(() -> assertThat(survivors)
+                    .allSatisfy(id -> assertThat(cluster.node(id).watchedLeader()).isEqualTo(oldLeader)));
+
+            cluster.stop(oldLeader);
+
+            String newLeader = cluster.awaitLeader(ELECTION);
+            assertThat(newLeader).isIn(survivors);
+            assertThat(survivors.stream().collect(Collectors.toMap(id -> id, id -> cluster.node(id).electionsOnLeaderDeath())))
+                    .as("elections started by the survivors on the leader's death").containsOnly(
+                            Map.entry(newLeader, 1L), Map.entry(survivors.stream().filter(id -> !id.equals(newLeader))
+                                    .findFirst().orElseThrow(), 0L));
+            String follower = survivors.stream().filter(id -> !id.equals(newLeader)).findFirst().orElseThrow();
+            assertThat(applied(cluster.node(follower).propose(new TxCommand.Begin(60_000, null))).state())
+                    .isEqualTo(TxState.ACTIVE);
+            await().atMost(ELECTION).until(() -> newLeader.equals(cluster.node(follower).watchedLeader()));
         }
     }
 
