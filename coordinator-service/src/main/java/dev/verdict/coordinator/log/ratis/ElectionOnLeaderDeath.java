@@ -1,21 +1,31 @@
 package dev.verdict.coordinator.log.ratis;
 
 import java.io.IOException;
-import java.util.List;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.LogInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
 import org.apache.ratis.proto.RaftProtos.StartLeaderElectionReplyProto;
 import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
-import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.util.ProtoUtils;
+import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,41 +41,74 @@ import org.slf4j.LoggerFactory;
  * their vote only to a candidate whose log is as up to date as theirs, so what starts an election never affects
  * which logs can win it.
  *
- * <p>Every survivor sees the death at about the same moment, and two forced candidacies in one term split the
- * vote. So the survivors take turns, in the order of their ids: the first starts at once, the next only after
- * {@code stagger}, and only if no election has begun by then (its term has not moved).
+ * <p>Every survivor sees the death at about the same moment. Two forced candidacies in one term split the vote,
+ * and a candidate whose log is shorter than a voter's is refused (the leader's last entries reach its followers
+ * at slightly different times), after which the voter waits out a whole timeout. So each survivor first asks the
+ * others for the end of their logs (the leader is dead, so they no longer move) and stands only if none that
+ * answers has a longer log, or an equal one and a smaller id: every survivor that hears from the others reaches
+ * the same choice.
  */
-final class ElectionOnLeaderDeath {
+final class ElectionOnLeaderDeath implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ElectionOnLeaderDeath.class);
 
     private final RaftPeerId selfId;
-    private final RaftGroupId groupId;
-    private final List<String> peerIds;
-    private final long staggerMillis;
+    private final RaftGroup group;
+    private final Duration askTimeout;
     private final Supplier<RaftServer> server;
+    private final RaftClient peers;
+    private final ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong started = new AtomicLong();
 
-    ElectionOnLeaderDeath(RaftPeerId selfId, RaftGroupId groupId, List<String> peerIds, long staggerMillis,
-            Supplier<RaftServer> server) {
+    /**
+     * @param askTimeout how long the others' answers are waited for; one that does not answer in time is left out
+     */
+    ElectionOnLeaderDeath(RaftPeerId selfId, RaftGroup group, Duration askTimeout, Supplier<RaftServer> server) {
         this.selfId = Objects.requireNonNull(selfId, "selfId");
-        this.groupId = Objects.requireNonNull(groupId, "groupId");
-        this.peerIds = List.copyOf(peerIds);
-        this.staggerMillis = staggerMillis;
+        this.group = Objects.requireNonNull(group, "group");
+        this.askTimeout = Objects.requireNonNull(askTimeout, "askTimeout");
         this.server = Objects.requireNonNull(server, "server");
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(askTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        this.peers = RaftClient.newBuilder().setRaftGroup(group).setProperties(properties)
+                .setRetryPolicy(RetryPolicies.noRetry()).build();
     }
 
-    /** The leader of {@code term} is gone: this node starts an election now, or after those before it in turn. */
+    /**
+     * The leader of {@code term} is gone: this node asks the other survivors how far their logs go, and starts an
+     * election now if it is the one to stand.
+     */
     void leaderGone(String leaderId, long term) {
-        int turn = turn(peerIds, leaderId, selfId.toString());
-        if (turn < 0) {
+        RaftPeerId leader = RaftPeerId.valueOf(leaderId);
+        TermIndex own = lastEntryIfFollowing(leader, term);
+        if (own == null) {
             return;
         }
-        if (turn == 0) {
-            startIfStillFollowing(leaderId, term);
-        } else {
-            CompletableFuture.delayedExecutor(turn * staggerMillis, TimeUnit.MILLISECONDS)
-                    .execute(() -> startIfStillFollowing(leaderId, term));
+        Map<String, CompletableFuture<TermIndex>> asked = group.getPeers().stream()
+                .map(peer -> peer.getId())
+                .filter(id -> !id.equals(selfId) && !id.equals(leader))
+                .collect(Collectors.toMap(RaftPeerId::toString, id -> CompletableFuture
+                        .supplyAsync(() -> lastEntryOf(id), asking)
+                        .completeOnTimeout(null, askTimeout.toMillis(), TimeUnit.MILLISECONDS)));
+        Map<String, TermIndex> answered = asked.entrySet().stream()
+                .filter(e -> e.getValue().join() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().join()));
+        if (!stands(selfId.toString(), own, answered)) {
+            LOG.info("{}: leader {} of term {} is gone; another survivor stands (logs: own {}, others {})",
+                    selfId, leaderId, term, own, answered);
+            return;
+        }
+        startIfStillFollowing(leader, term);
+    }
+
+    /** Connects to the other nodes ahead of need: a failover should not wait for the first connection. */
+    void prepare(String leaderId) {
+        for (var peer : group.getPeers()) {
+            RaftPeerId id = peer.getId();
+            if (!id.equals(selfId) && !id.toString().equals(leaderId)) {
+                asking.execute(() -> lastEntryOf(id));
+            }
         }
     }
 
@@ -75,37 +118,62 @@ final class ElectionOnLeaderDeath {
     }
 
     /**
-     * This node's place among the survivors of {@code deadLeader}, in the order of their ids (the same order on
-     * every node), or -1 when it is not one of them.
+     * Whether {@code self}, whose log ends at {@code own}, is the survivor to stand: no other that answered has a
+     * longer log, or an equal one and a smaller id. Every survivor that hears from the same others decides alike.
      */
-    static int turn(List<String> peerIds, String deadLeader, String self) {
-        return peerIds.stream().filter(id -> !id.equals(deadLeader)).sorted().toList().indexOf(self);
+    static boolean stands(String self, TermIndex own, Map<String, TermIndex> others) {
+        return others.entrySet().stream().noneMatch(other -> {
+            int longer = other.getValue().compareTo(own);
+            return longer > 0 || (longer == 0 && other.getKey().compareTo(self) < 0);
+        });
     }
 
-    private void startIfStillFollowing(String leaderId, long term) {
+    /** The end of {@code peer}'s log, or null when it does not answer. */
+    private TermIndex lastEntryOf(RaftPeerId peer) {
+        try {
+            LogInfoProto log = peers.getGroupManagementApi(peer).info(group.getGroupId()).getLogInfoProto();
+            return log.hasLastEntry() ? TermIndex.valueOf(log.getLastEntry()) : null;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: no log position from {}: {}", selfId, peer, e.toString());
+            return null;
+        }
+    }
+
+    /** This node's last log entry while it still follows {@code leader} in {@code term}; otherwise null. */
+    private TermIndex lastEntryIfFollowing(RaftPeerId leader, long term) {
         RaftServer raftServer = server.get();
         if (raftServer == null) {
+            return null;
+        }
+        try {
+            RaftServer.Division division = raftServer.getDivision(group.getGroupId());
+            DivisionInfo info = division.getInfo();
+            if (!info.isFollower() || info.getCurrentTerm() != term || !leader.equals(info.getLeaderId())) {
+                return null; // an election has begun, or another leader is known: nothing to hasten
+            }
+            return division.getRaftLog().getLastEntryTermIndex();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: no state of its own server", selfId, e);
+            return null;
+        }
+    }
+
+    private void startIfStillFollowing(RaftPeerId leader, long term) {
+        TermIndex own = lastEntryIfFollowing(leader, term);
+        if (own == null) {
             return;
         }
         try {
-            RaftServer.Division division = raftServer.getDivision(groupId);
-            DivisionInfo info = division.getInfo();
-            RaftPeerId leader = RaftPeerId.valueOf(leaderId);
-            TermIndex last = division.getRaftLog().getLastEntryTermIndex();
-            if (!info.isFollower() || info.getCurrentTerm() != term || !leader.equals(info.getLeaderId())
-                    || last == null) {
-                return; // an election has begun, or another leader is known: nothing to hasten
-            }
-            StartLeaderElectionReplyProto reply = raftServer.startLeaderElection(request(leader, last));
+            StartLeaderElectionReplyProto reply = server.get().startLeaderElection(request(leader, own));
             if (reply.getServerReply().getSuccess()) {
                 started.incrementAndGet();
-                LOG.info("{}: election started at once, leader {} of term {} being gone", selfId, leaderId, term);
+                LOG.info("{}: election started at once, leader {} of term {} being gone", selfId, leader, term);
             } else {
                 LOG.info("{}: the server did not start an election for leader {} of term {} (last entry {})",
-                        selfId, leaderId, term, last);
+                        selfId, leader, term, own);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: could not start an election after leader {} of term {} was gone", selfId, leaderId, term, e);
+            LOG.warn("{}: could not start an election after leader {} of term {} was gone", selfId, leader, term, e);
         }
     }
 
@@ -114,11 +182,21 @@ final class ElectionOnLeaderDeath {
         RaftRpcRequestProto serverRequest = RaftRpcRequestProto.newBuilder()
                 .setRequestorId(deadLeader.toByteString())
                 .setReplyId(selfId.toByteString())
-                .setRaftGroupId(ProtoUtils.toRaftGroupIdProtoBuilder(groupId))
+                .setRaftGroupId(ProtoUtils.toRaftGroupIdProtoBuilder(group.getGroupId()))
                 .build();
         return StartLeaderElectionRequestProto.newBuilder()
                 .setServerRequest(serverRequest)
                 .setLeaderLastEntry(lastEntry.toProto())
                 .build();
+    }
+
+    @Override
+    public void close() {
+        asking.shutdownNow();
+        try {
+            peers.close();
+        } catch (IOException e) {
+            LOG.debug("{}: closing the client that asks the other nodes failed", selfId, e);
+        }
     }
 }

@@ -91,8 +91,7 @@ public final class RatisDecisionLog implements DecisionLog {
         this.group = RaftGroup.valueOf(config.groupId(), peers);
         this.selfId = RaftPeerId.valueOf(config.nodeId());
         this.leaderClient = new LeaderClient(config, group, this::knownLeader);
-        this.electionOnLeaderDeath = new ElectionOnLeaderDeath(selfId, group.getGroupId(),
-                List.copyOf(config.peers().keySet()), config.electionTimeoutMin().toMillis(), () -> server);
+        this.electionOnLeaderDeath = new ElectionOnLeaderDeath(selfId, group, config.electionTimeoutMin(), () -> server);
         this.leaderDeathWatch = new LeaderDeathWatch(config.electionTimeoutMin(), electionOnLeaderDeath::leaderGone);
         this.stateMachine = new TransactionStateMachine(replica, this::leaderReady);
     }
@@ -168,6 +167,7 @@ public final class RatisDecisionLog implements DecisionLog {
         try {
             long term = raftServer.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
             leaderDeathWatch.watch(new LeaderDeathWatch.Target(leader.toString(), term, socketAddress(address)));
+            electionOnLeaderDeath.prepare(leader.toString());
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: not watching leader {}", config.nodeId(), leader, e);
         }
@@ -367,6 +367,7 @@ public final class RatisDecisionLog implements DecisionLog {
             return;
         }
         leaderDeathWatch.close();
+        electionOnLeaderDeath.close();
         leaderClient.close();
         RaftServer raftServer = server;
         if (raftServer != null) {
