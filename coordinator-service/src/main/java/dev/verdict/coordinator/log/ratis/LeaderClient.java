@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -51,6 +52,14 @@ final class LeaderClient implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object clientLock = new Object();
     private volatile RaftClient client;
+    /**
+     * The leader {@link #client} was built aimed at (guarded by {@link #clientLock}). Not the client's own idea of
+     * the leader: while no leader is ready, the client moves on to whichever peer it tries next, so it may already
+     * name the new leader while its proposals wait in a retry pause (after a failover, 0.2 s before the first
+     * answer, when nothing was sent again).
+     */
+    private RaftPeerId aimedAt;
+    private final AtomicLong clientsBuilt = new AtomicLong();
     private final Queue<Thread> closers = new ConcurrentLinkedQueue<>();
     /** Entries proposed and not yet answered; {@link #aimAt} sends the repeatable ones again. */
     private final Set<Proposal> proposals = ConcurrentHashMap.newKeySet();
@@ -72,7 +81,8 @@ final class LeaderClient implements AutoCloseable {
             if (closed.get()) {
                 throw new IllegalStateException("decision log of " + config.nodeId() + " is closed");
             }
-            client = newClient();
+            aimedAt = knownLeader.get();
+            client = newClient(aimedAt);
         }
         committer.start();
     }
@@ -93,11 +103,8 @@ final class LeaderClient implements AutoCloseable {
      * request spent its whole time limit waiting there, the client was replaced, and the next one started there
      * again: a node could not propose for as long as the partition lasted (ChaosNetworkIT, isolating the leader).
      */
-    private RaftClient newClient() {
-        return newClient(knownLeader.get());
-    }
-
     private RaftClient newClient(RaftPeerId leader) {
+        clientsBuilt.incrementAndGet();
         RaftClient.Builder builder = RaftClient.newBuilder()
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
@@ -122,10 +129,11 @@ final class LeaderClient implements AutoCloseable {
         RaftClient old;
         synchronized (clientLock) {
             RaftClient current = client;
-            if (closed.get() || current == null || leader.equals(current.getLeaderId())) {
+            if (closed.get() || current == null || leader.equals(aimedAt)) {
                 return;
             }
             old = current;
+            aimedAt = leader;
             client = newClient(leader);
         }
         LOG.info("{}: Raft client aimed at the new leader {}", config.nodeId(), leader);
@@ -151,6 +159,11 @@ final class LeaderClient implements AutoCloseable {
     }
 
     /** Entries handed to the Raft client so far (for tests: a proposal is in flight once this moved). */
+    /** Raft clients built so far: the first, and one for each replacement (for tests). */
+    long clientsBuilt() {
+        return clientsBuilt.get();
+    }
+
     long entriesSent() {
         return committer.entriesSent();
     }
@@ -174,7 +187,8 @@ final class LeaderClient implements AutoCloseable {
                 return; // already replaced (or closing)
             }
             old = failed;
-            client = newClient();
+            aimedAt = knownLeader.get();
+            client = newClient(aimedAt);
         }
         LOG.info("{}: replaced the Raft client after a failed request", config.nodeId());
         closeInBackground(old);

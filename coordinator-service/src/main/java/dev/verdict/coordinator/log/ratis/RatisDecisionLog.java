@@ -193,6 +193,11 @@ public final class RatisDecisionLog implements DecisionLog {
         return leaderClient.entriesSent();
     }
 
+    /** Raft clients this node has built for its proposals (for tests: a replacement adds one). */
+    long proposalClientsBuilt() {
+        return leaderClient.clientsBuilt();
+    }
+
     /** The node this log's proposals are sent to first (the leader its Raft client believes in), or null. */
     String proposalTarget() {
         return leaderClient.proposalTarget();

@@ -261,6 +261,40 @@ class RatisDecisionLogTest {
         }
     }
 
+    /**
+     * While no leader is ready, the Raft client moves on to whichever peer it tries next, so when a leader is named
+     * the client may already be trying it, with the proposal waiting in a retry pause. Hearing of that leader must
+     * still replace the client and send the proposal again (a failover answered nothing for 0.2 s after the new
+     * leader was ready, when the client's own idea of the leader decided it).
+     */
+    @Test
+    void aLeaderTheClientAlreadyTriesStillGetsTheProposalsSentAgain() throws Exception {
+        try (RatisTestCluster cluster = new RatisTestCluster(dir, 3,
+                c -> c.withRequestTimeout(Duration.ofSeconds(60))).startAll()) {
+            String leader = cluster.awaitLeader(ELECTION);
+            String survivorId = cluster.other(leader);
+            RatisDecisionLog survivor = cluster.node(survivorId);
+            List<String> stopped = cluster.ids().stream().filter(id -> !id.equals(survivorId)).toList();
+            stopped.forEach(cluster::stop);
+
+            long sentBefore = survivor.entriesSent();
+            CompletableFuture<TxResult> begin = survivor.propose(new TxCommand.Begin(60_000, "in-flight"));
+            await().atMost(ELECTION).until(() -> survivor.entriesSent() > sentBefore);
+            // the client, finding no leader, moves on from the one it was built aimed at
+            String tried = await().atMost(ELECTION).pollInterval(Duration.ofMillis(5))
+                    .until(survivor::proposalTarget, target -> target != null && !target.equals(leader));
+            long clients = survivor.proposalClientsBuilt();
+
+            survivor.aimAt(RaftPeerId.valueOf(tried));
+
+            assertThat(survivor.proposalClientsBuilt()).as("a client built aimed at " + tried).isEqualTo(clients + 1);
+            survivor.aimAt(RaftPeerId.valueOf(tried));
+            assertThat(survivor.proposalClientsBuilt()).as("no second client for the same leader").isEqualTo(clients + 1);
+            stopped.forEach(cluster::start);
+            assertThat(applied(begin).state()).isEqualTo(TxState.ACTIVE);
+        }
+    }
+
     @Test
     void leadershipIsAnnouncedOnExactlyOneNodePerTerm() throws Exception {
         try (RatisTestCluster cluster = new RatisTestCluster(dir, 3, c -> c).startAll()) {
