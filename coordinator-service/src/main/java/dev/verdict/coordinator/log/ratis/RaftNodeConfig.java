@@ -18,7 +18,8 @@ import org.apache.ratis.protocol.RaftGroupId;
  * @param peers              every node of the group, in a stable order: node id -> Raft address {@code host:port}
  * @param dataDir            where this node keeps its Raft log, metadata and snapshots (kept across restarts)
  * @param electionTimeoutMin lower bound of the randomised election timeout
- * @param electionTimeoutMax upper bound of the randomised election timeout (a leader's death is noticed within it)
+ * @param electionTimeoutMax upper bound of the randomised election timeout (a leader that stops answering is noticed
+ *                           within twice this; one whose process dies, at once: {@link LeaderDeathWatch})
  * @param snapshotThreshold  applied entries between two automatic snapshots
  * @param requestTimeout     how long a proposal or linearizable read may take, retries included, before it fails
  *                           with {@code NoQuorumException}
@@ -36,7 +37,8 @@ public record RaftNodeConfig(
     /**
      * Fits 3 or 5 nodes on one machine or a LAN: the leader heartbeats every 125 ms (half the minimum); a follower
      * that hears nothing for its random timeout (checked once per timeout, so noticed 250 ms to 1 s after the last
-     * heartbeat) runs a pre-vote and an election, and the new leader commits within about 0.5-1 s of a crash.
+     * heartbeat) runs a pre-vote and an election, and the new leader commits within about 0.5-1 s of a crash. A
+     * leader whose process dies (its port then refuses connections) is replaced sooner: {@link LeaderDeathWatch}.
      * Larger than Ratis's own defaults (150-300 ms) to ride out GC pauses and busy CPUs of nodes sharing a box.
      */
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(250);
