@@ -56,6 +56,7 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
     private final RaftGroup group;
     private final Duration askTimeout;
     private final Supplier<RaftServer> server;
+    private final RaftClient peers;
     private final ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong started = new AtomicLong();
 
@@ -67,6 +68,11 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
         this.group = Objects.requireNonNull(group, "group");
         this.askTimeout = Objects.requireNonNull(askTimeout, "askTimeout");
         this.server = Objects.requireNonNull(server, "server");
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(askTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        this.peers = RaftClient.newBuilder().setRaftGroup(group).setProperties(properties)
+                .setRetryPolicy(RetryPolicies.noRetry()).build();
     }
 
     /**
@@ -79,29 +85,31 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
         if (own == null) {
             return;
         }
-        Map<String, TermIndex> answered;
-        // A client of its own, with fresh connections: one kept from earlier may be waiting out gRPC's reconnect
-        // back-off to a node that restarted since (an ask then got no answer in time).
-        try (RaftClient peers = askingClient()) {
-            Map<String, CompletableFuture<TermIndex>> asked = group.getPeers().stream()
-                    .map(peer -> peer.getId())
-                    .filter(id -> !id.equals(selfId) && !id.equals(leader))
-                    .collect(Collectors.toMap(RaftPeerId::toString, id -> CompletableFuture
-                            .supplyAsync(() -> lastEntryOf(peers, id), asking)
-                            .completeOnTimeout(null, askTimeout.toMillis(), TimeUnit.MILLISECONDS)));
-            answered = asked.entrySet().stream()
-                    .filter(e -> e.getValue().join() != null)
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().join()));
-        } catch (IOException e) {
-            LOG.debug("{}: closing the client that asked the other nodes failed", selfId, e);
-            return;
-        }
+        Map<String, CompletableFuture<TermIndex>> asked = group.getPeers().stream()
+                .map(peer -> peer.getId())
+                .filter(id -> !id.equals(selfId) && !id.equals(leader))
+                .collect(Collectors.toMap(RaftPeerId::toString, id -> CompletableFuture
+                        .supplyAsync(() -> lastEntryOf(id), asking)
+                        .completeOnTimeout(null, askTimeout.toMillis(), TimeUnit.MILLISECONDS)));
+        Map<String, TermIndex> answered = asked.entrySet().stream()
+                .filter(e -> e.getValue().join() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().join()));
         if (!stands(selfId.toString(), own, answered)) {
             LOG.info("{}: leader {} of term {} is gone; another survivor stands (logs: own {}, others {})",
                     selfId, leaderId, term, own, answered);
             return;
         }
         startIfStillFollowing(leader, term);
+    }
+
+    /** Connects to the other nodes ahead of need: a failover should not wait for the first connection. */
+    void prepare(String leaderId) {
+        for (var peer : group.getPeers()) {
+            RaftPeerId id = peer.getId();
+            if (!id.equals(selfId) && !id.toString().equals(leaderId)) {
+                asking.execute(() -> lastEntryOf(id));
+            }
+        }
     }
 
     /** Elections this node started because its leader's process was gone (for tests and diagnostics). */
@@ -120,22 +128,13 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
         });
     }
 
-    /** A client that sends each request once and waits at most {@code askTimeout} for its answer. */
-    private RaftClient askingClient() {
-        RaftProperties properties = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
-                TimeDuration.valueOf(askTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        return RaftClient.newBuilder().setRaftGroup(group).setProperties(properties)
-                .setRetryPolicy(RetryPolicies.noRetry()).build();
-    }
-
     /** The end of {@code peer}'s log, or null when it does not answer. */
-    private TermIndex lastEntryOf(RaftClient peers, RaftPeerId peer) {
+    private TermIndex lastEntryOf(RaftPeerId peer) {
         try {
             LogInfoProto log = peers.getGroupManagementApi(peer).info(group.getGroupId()).getLogInfoProto();
             return log.hasLastEntry() ? TermIndex.valueOf(log.getLastEntry()) : null;
         } catch (IOException | RuntimeException e) {
-            LOG.debug("no log position from {}: {}", peer, e.toString());
+            LOG.debug("{}: no log position from {}: {}", selfId, peer, e.toString());
             return null;
         }
     }
@@ -194,5 +193,10 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
     @Override
     public void close() {
         asking.shutdownNow();
+        try {
+            peers.close();
+        } catch (IOException e) {
+            LOG.debug("{}: closing the client that asks the other nodes failed", selfId, e);
+        }
     }
 }

@@ -91,10 +91,7 @@ public final class RatisDecisionLog implements DecisionLog {
         this.group = RaftGroup.valueOf(config.groupId(), peers);
         this.selfId = RaftPeerId.valueOf(config.nodeId());
         this.leaderClient = new LeaderClient(config, group, this::knownLeader);
-        // The others' answers are waited for half the shortest election timeout at most: an election that starts
-        // later than that gains little on Raft's own.
-        this.electionOnLeaderDeath = new ElectionOnLeaderDeath(selfId, group, config.electionTimeoutMin().dividedBy(2),
-                () -> server);
+        this.electionOnLeaderDeath = new ElectionOnLeaderDeath(selfId, group, config.electionTimeoutMin(), () -> server);
         this.leaderDeathWatch = new LeaderDeathWatch(config.electionTimeoutMin(), electionOnLeaderDeath::leaderGone);
         this.stateMachine = new TransactionStateMachine(replica, this::leaderReady);
     }
@@ -170,6 +167,7 @@ public final class RatisDecisionLog implements DecisionLog {
         try {
             long term = raftServer.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
             leaderDeathWatch.watch(new LeaderDeathWatch.Target(leader.toString(), term, socketAddress(address)));
+            electionOnLeaderDeath.prepare(leader.toString());
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: not watching leader {}", config.nodeId(), leader, e);
         }
