@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every survivor sees the death at about the same moment. Two forced candidacies in one term split the vote,
  * and a candidate whose log is shorter than a voter's is refused (the leader's last entries reach its followers
  * at slightly different times), after which the voter waits out a whole timeout. So each survivor first asks the
- * others for the end of their logs (the leader is dead, so they no longer move) and stands only if none that
- * answers has a longer log, or an equal one and a smaller id: every survivor that hears from the others reaches
- * the same choice.
+ * others for the end of their logs (the leader is dead, so they no longer move) and stands only if none has a
+ * longer log, or an equal one and a smaller id (one that does not answer in time counts as equal): every survivor
+ * that hears from the others reaches the same choice.
  */
 final class ElectionOnLeaderDeath implements AutoCloseable {
 
@@ -61,7 +61,8 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
     private final AtomicLong started = new AtomicLong();
 
     /**
-     * @param askTimeout how long the others' answers are waited for; one that does not answer in time is left out
+     * @param askTimeout how long the others' answers are waited for; one that does not answer in time counts as having
+     *                   a log like this node's
      */
     ElectionOnLeaderDeath(RaftPeerId selfId, RaftGroup group, Duration askTimeout, Supplier<RaftServer> server) {
         this.selfId = Objects.requireNonNull(selfId, "selfId");
@@ -91,12 +92,13 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
                 .collect(Collectors.toMap(RaftPeerId::toString, id -> CompletableFuture
                         .supplyAsync(() -> lastEntryOf(id), asking)
                         .completeOnTimeout(null, askTimeout.toMillis(), TimeUnit.MILLISECONDS)));
-        Map<String, TermIndex> answered = asked.entrySet().stream()
-                .filter(e -> e.getValue().join() != null)
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().join()));
-        if (!stands(selfId.toString(), own, answered)) {
+        // One that does not answer in time counts as having a log like this node's: then the smaller id stands,
+        // and two survivors that cannot hear each other still do not both stand.
+        Map<String, TermIndex> others = asked.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> Objects.requireNonNullElse(e.getValue().join(), own)));
+        if (!stands(selfId.toString(), own, others)) {
             LOG.info("{}: leader {} of term {} is gone; another survivor stands (logs: own {}, others {})",
-                    selfId, leaderId, term, own, answered);
+                    selfId, leaderId, term, own, others);
             return;
         }
         startIfStillFollowing(leader, term);

@@ -44,7 +44,7 @@ class ElectionOnLeaderDeathTest {
     }
 
     @Test
-    void aSurvivorThatHearsFromNoOtherStands() {
+    void aLoneSurvivorStands() {
         assertThat(ElectionOnLeaderDeath.stands("n2", at(8, 1), Map.of())).isTrue();
     }
 }

@@ -243,7 +243,9 @@ class RatisDecisionLogTest {
             String leader = cluster.awaitLeader(ELECTION);
             String survivorId = cluster.other(leader);
             RatisDecisionLog survivor = cluster.node(survivorId);
-            List<String> stopped = cluster.ids().stream().filter(id -> !id.equals(survivorId)).toList();
+            String otherFollower = cluster.ids().stream().filter(id -> !id.equals(survivorId) && !id.equals(leader))
+                    .findFirst().orElseThrow();
+            List<String> stopped = List.of(otherFollower, leader); // the leader last: no election can follow it
             stopped.forEach(cluster::stop);
 
             // Without a quorum the proposal stays in flight on the survivor's client...
@@ -274,7 +276,11 @@ class RatisDecisionLogTest {
             String leader = cluster.awaitLeader(ELECTION);
             String survivorId = cluster.other(leader);
             RatisDecisionLog survivor = cluster.node(survivorId);
-            List<String> stopped = cluster.ids().stream().filter(id -> !id.equals(survivorId)).toList();
+            // The other follower first, then the leader: the survivor then has no one to elect it, so no leader is ready
+            // before the test names one (its watch of the leader would otherwise hasten an election with the other).
+            String otherFollower = cluster.ids().stream().filter(id -> !id.equals(survivorId) && !id.equals(leader))
+                    .findFirst().orElseThrow();
+            List<String> stopped = List.of(otherFollower, leader);
             stopped.forEach(cluster::stop);
 
             long sentBefore = survivor.entriesSent();
