@@ -66,6 +66,19 @@ class RatisDecisionLogTest {
         return decided;
     }
 
+    /**
+     * Stops every node but the follower {@code survivorId}, the leader last: the survivor then has no one to elect it
+     * (its watch of the leader would otherwise hasten an election with a follower still running). Returns the ids
+     * stopped.
+     */
+    private static List<String> stopAllBut(RatisTestCluster cluster, String survivorId, String leader) {
+        List<String> stopped = new ArrayList<>(cluster.ids().stream()
+                .filter(id -> !id.equals(survivorId) && !id.equals(leader)).toList());
+        stopped.add(leader);
+        stopped.forEach(cluster::stop);
+        return stopped;
+    }
+
     private static TransactionView read(RatisDecisionLog log, long txId) throws Exception {
         List<TransactionView> views = log.query(new TxQuery.Get(txId)).get(15, TimeUnit.SECONDS);
         assertThat(views).hasSize(1);
@@ -243,10 +256,7 @@ class RatisDecisionLogTest {
             String leader = cluster.awaitLeader(ELECTION);
             String survivorId = cluster.other(leader);
             RatisDecisionLog survivor = cluster.node(survivorId);
-            String otherFollower = cluster.ids().stream().filter(id -> !id.equals(survivorId) && !id.equals(leader))
-                    .findFirst().orElseThrow();
-            List<String> stopped = List.of(otherFollower, leader); // the leader last: no election can follow it
-            stopped.forEach(cluster::stop);
+            List<String> stopped = stopAllBut(cluster, survivorId, leader);
 
             // Without a quorum the proposal stays in flight on the survivor's client...
             long sentBefore = survivor.entriesSent();
@@ -276,12 +286,7 @@ class RatisDecisionLogTest {
             String leader = cluster.awaitLeader(ELECTION);
             String survivorId = cluster.other(leader);
             RatisDecisionLog survivor = cluster.node(survivorId);
-            // The other follower first, then the leader: the survivor then has no one to elect it, so no leader is ready
-            // before the test names one (its watch of the leader would otherwise hasten an election with the other).
-            String otherFollower = cluster.ids().stream().filter(id -> !id.equals(survivorId) && !id.equals(leader))
-                    .findFirst().orElseThrow();
-            List<String> stopped = List.of(otherFollower, leader);
-            stopped.forEach(cluster::stop);
+            List<String> stopped = stopAllBut(cluster, survivorId, leader);
 
             long sentBefore = survivor.entriesSent();
             CompletableFuture<TxResult> begin = survivor.propose(new TxCommand.Begin(60_000, "in-flight"));
