@@ -19,6 +19,7 @@ import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
 import org.apache.ratis.proto.RaftProtos.StartLeaderElectionReplyProto;
 import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
@@ -87,7 +88,7 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
             return;
         }
         Map<String, CompletableFuture<TermIndex>> asked = group.getPeers().stream()
-                .map(peer -> peer.getId())
+                .map(RaftPeer::getId)
                 .filter(id -> !id.equals(selfId) && !id.equals(leader))
                 .collect(Collectors.toMap(RaftPeerId::toString, id -> CompletableFuture
                         .supplyAsync(() -> lastEntryOf(id), asking)
@@ -106,7 +107,7 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
 
     /** Connects to the other nodes ahead of need: a failover should not wait for the first connection. */
     void prepare(String leaderId) {
-        for (var peer : group.getPeers()) {
+        for (RaftPeer peer : group.getPeers()) {
             RaftPeerId id = peer.getId();
             if (!id.equals(selfId) && !id.toString().equals(leaderId)) {
                 asking.execute(() -> lastEntryOf(id));
@@ -120,8 +121,8 @@ final class ElectionOnLeaderDeath implements AutoCloseable {
     }
 
     /**
-     * Whether {@code self}, whose log ends at {@code own}, is the survivor to stand: no other that answered has a
-     * longer log, or an equal one and a smaller id. Every survivor that hears from the same others decides alike.
+     * Whether {@code self}, whose log ends at {@code own}, is the survivor to stand: no other has a longer log, or an
+     * equal one and a smaller id. Every survivor that hears from the same others decides alike.
      */
     static boolean stands(String self, TermIndex own, Map<String, TermIndex> others) {
         return others.entrySet().stream().noneMatch(other -> {
