@@ -158,12 +158,12 @@ final class LeaderClient implements AutoCloseable {
                 });
     }
 
-    /** Entries handed to the Raft client so far (for tests: a proposal is in flight once this moved). */
     /** Raft clients built so far: the first, and one for each replacement (for tests). */
     long clientsBuilt() {
         return clientsBuilt.get();
     }
 
+    /** Entries handed to the Raft client so far (for tests: a proposal is in flight once this moved). */
     long entriesSent() {
         return committer.entriesSent();
     }
