@@ -12,7 +12,6 @@ import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,6 +29,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.NetUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,16 +166,11 @@ public final class RatisDecisionLog implements DecisionLog {
         }
         try {
             long term = raftServer.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
-            leaderDeathWatch.watch(new LeaderDeathWatch.Target(leader.toString(), term, socketAddress(address)));
+            leaderDeathWatch.watch(new LeaderDeathWatch.Target(leader.toString(), term, NetUtils.createSocketAddr(address)));
             electionOnLeaderDeath.prepare(leader.toString());
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: not watching leader {}", config.nodeId(), leader, e);
         }
-    }
-
-    private static InetSocketAddress socketAddress(String hostAndPort) {
-        int colon = hostAndPort.lastIndexOf(':');
-        return new InetSocketAddress(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
     }
 
     /** Elections this node started at once because its leader's process was gone (for tests). */
