@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +30,13 @@ final class LeaderDeathWatch implements AutoCloseable {
     /** A watch connection that lived shorter than this is opened again only after this long. */
     private static final Duration MIN_REWATCH_INTERVAL = Duration.ofSeconds(1);
 
+    /** Told when the watched leader's process is gone. */
+    @FunctionalInterface
+    interface Listener {
+        /** The leader {@code leaderId} of {@code term} no longer listens on its Raft port. */
+        void leaderGone(String leaderId, long term);
+    }
+
     /** What is watched: a leader of a term, at its Raft address. */
     record Target(String leaderId, long term, InetSocketAddress address) {
         Target {
@@ -40,7 +46,7 @@ final class LeaderDeathWatch implements AutoCloseable {
     }
 
     private final Duration connectTimeout;
-    private final BiConsumer<String, Long> onGone;
+    private final Listener onGone;
     private final AtomicReference<Watch> current = new AtomicReference<>();
     private volatile boolean closed;
 
@@ -48,7 +54,7 @@ final class LeaderDeathWatch implements AutoCloseable {
      * @param connectTimeout how long a connection attempt may take; one that times out proves nothing
      * @param onGone         told (leader id, term) when the watched leader's port refuses connections
      */
-    LeaderDeathWatch(Duration connectTimeout, BiConsumer<String, Long> onGone) {
+    LeaderDeathWatch(Duration connectTimeout, Listener onGone) {
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.onGone = Objects.requireNonNull(onGone, "onGone");
     }
@@ -122,7 +128,7 @@ final class LeaderDeathWatch implements AutoCloseable {
                     if (isCurrent() && current.compareAndSet(this, null)) {
                         LOG.info("leader {} of term {} is gone: its Raft port {} refuses connections",
                                 target.leaderId(), target.term(), target.address());
-                        onGone.accept(target.leaderId(), target.term());
+                        onGone.leaderGone(target.leaderId(), target.term());
                     }
                     return;
                 }
