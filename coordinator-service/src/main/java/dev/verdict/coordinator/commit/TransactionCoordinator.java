@@ -18,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What clients and participants ask of any coordinator node: begin, enlist, commit, abort, status. Writes are log
  * proposals (the log carries them to the leader); the prepare round, which only the leader may run, is started by
- * the leader's {@link TwoPhaseCommitDriver} when the StartCommit this service proposes reaches it (asked of the
- * leader itself: at once, see {@link PrepareAhead}); its votes count only for the set enlisted when the decision
- * is applied.
+ * the leader's {@link TwoPhaseCommitDriver}: asked of the leader itself, at once and with nothing logged before
+ * the decision; asked of a follower, when the StartCommit it proposes reaches the leader (see {@link PrepareAhead}).
+ * The votes count only for the set enlisted when the decision is applied.
  */
 public final class TransactionCoordinator {
 
@@ -94,11 +94,18 @@ public final class TransactionCoordinator {
     }
 
     /**
-     * Freezes the participant set through the log, then waits for the decision ({@link DecisionWaiter}). A
-     * commit past the deadline is turned into an ABORT decision at once. PREPARE may already be under way while
-     * StartCommit is logged (see {@link PrepareAhead}).
+     * Asked of the leader, for a transaction it holds ACTIVE with participants and before its deadline (less the
+     * prepare grace), the commit logs nothing before the decision: the leader sends PREPARE at once and the
+     * COMMIT that follows the votes freezes the participant set itself (see {@link PrepareAhead#commitAtLeader}).
+     * Otherwise it freezes the set through the log with a StartCommit, which carries the commit to the leader
+     * (PREPARE may start there while it is logged); a commit past the deadline is turned into an ABORT decision
+     * at once. Either way it then waits for the decision ({@link DecisionWaiter}).
      */
     public CompletableFuture<TransactionView> commit(long txId) {
+        Optional<TransactionView> active = activeWithTimeToPrepare(txId);
+        if (active.isPresent() && prepareAhead.commitAtLeader(txId)) {
+            return waiter.awaitDecision(txId, commitWaitMillis(active.get()));
+        }
         CompletableFuture<TxResult> started = log.propose(new TxCommand.StartCommit(txId));
         prepareAhead.prepareAhead(txId);
         return started.thenCompose(result -> switch (result) {
@@ -109,6 +116,18 @@ public final class TransactionCoordinator {
             case TxResult.Refused refused -> throw refusedError(txId, refused);
             default -> throw unexpected(result);
         });
+    }
+
+    /**
+     * The transaction as this replica holds it, if ACTIVE with participants and with the prepare grace still left
+     * before its deadline: a commit with less time left is frozen through the log, where its round gets the grace
+     * past the deadline (an ACTIVE transaction gets none).
+     */
+    private Optional<TransactionView> activeWithTimeToPrepare(long txId) {
+        return log.replica().read(table -> table.query(new TxQuery.Get(txId))).stream()
+                .filter(tx -> tx.state() == TxState.ACTIVE && !tx.participants().isEmpty())
+                .filter(tx -> scheduler.nowMillis() + settings.prepareGraceMillis() <= tx.deadlineMillis())
+                .findFirst();
     }
 
     public CompletableFuture<TransactionView> abort(long txId) {

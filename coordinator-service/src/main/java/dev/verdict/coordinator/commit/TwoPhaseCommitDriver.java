@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -48,13 +49,15 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
     private final DriverSettings settings;
 
     private boolean leader;
+    /** {@link #leader}, for threads other than the scheduler's (a commit asked of this node). */
+    private volatile boolean leading;
     private boolean closed;
     /** Bumped on every leadership change; work started in an older epoch is abandoned. */
     private long epoch;
     private final Set<Long> preparing = new HashSet<>();
     /**
-     * Prepare calls sent while StartCommit was still being logged: decided on as soon as their votes are in, or
-     * adopted by the round StartCommit starts if that comes first and the set still matches.
+     * Prepare calls sent before any StartCommit was applied: decided on as soon as their votes are in, or adopted
+     * by the round a StartCommit starts if that comes first and the set still matches.
      */
     private final Map<Long, EarlyRound> earlyRounds = new HashMap<>();
     private final Set<Long> aborting = new HashSet<>();
@@ -133,6 +136,7 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
             return;
         }
         leader = true;
+        leading = true;
         long myEpoch = ++epoch;
         log.info("Leader of term {}: recovering unfinished transactions", term);
         // A linearizable read first: once it returns, this replica has applied everything committed before, so
@@ -152,6 +156,7 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
             log.info("No longer leader: abandoning in-flight 2PC work to the next leader");
         }
         leader = false;
+        leading = false;
         epoch++;
         preparing.clear();
         earlyRounds.clear();
@@ -209,18 +214,62 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
     @Override
     public void prepareAhead(long txId) {
         scheduler.execute(() -> {
-            if (!leader || preparing.contains(txId) || earlyRounds.containsKey(txId)) {
+            if (leader && !roundUnderWay(txId)) {
+                activeWithParticipants(txId).ifPresent(tx -> startEarlyRound(tx, SetFreeze.START_COMMIT_PENDING));
+            }
+        });
+    }
+
+    /**
+     * A commit asked of this node while it leads: PREPARE goes out at once and only the decision is logged, one
+     * log write on the commit's path where a StartCommit before it made two. Nothing in the log says the commit
+     * was asked until the decision; if this leader dies first, the client's commit asked again (the starter asks
+     * again when its call fails) or the deadline decides, as for a transaction whose commit was never asked.
+     * When no round can start here (the transaction moved on, leadership was lost meanwhile), the StartCommit is
+     * logged instead, as a follower would.
+     */
+    @Override
+    public boolean commitAtLeader(long txId) {
+        if (!leading) {
+            return false;
+        }
+        scheduler.execute(() -> {
+            if (roundUnderWay(txId)) {
                 return;
             }
-            List<TransactionView> found = decisionLog.replica().read(t -> t.query(new TxQuery.Get(txId)));
-            if (found.isEmpty() || found.getFirst().state() != TxState.ACTIVE
-                    || found.getFirst().participants().isEmpty()) {
-                return;
+            Optional<TransactionView> tx = leader ? activeWithParticipants(txId) : Optional.empty();
+            if (tx.isPresent()) {
+                startEarlyRound(tx.get(), SetFreeze.NOTHING_LOGGED);
+            } else {
+                logStartCommit(txId);
             }
-            TransactionView tx = found.getFirst();
-            EarlyRound round = new EarlyRound(epoch, endpoints(tx), sendPrepares(tx));
-            earlyRounds.put(txId, round);
-            whenAllAnswered(round.calls()).thenRunAsync(() -> decideEarly(txId, round), scheduler);
+        });
+        return true;
+    }
+
+    private boolean roundUnderWay(long txId) {
+        return preparing.contains(txId) || earlyRounds.containsKey(txId);
+    }
+
+    private Optional<TransactionView> activeWithParticipants(long txId) {
+        return decisionLog.replica().read(t -> t.query(new TxQuery.Get(txId))).stream()
+                .filter(tx -> tx.state() == TxState.ACTIVE && !tx.participants().isEmpty())
+                .findFirst();
+    }
+
+    private void startEarlyRound(TransactionView tx, SetFreeze freeze) {
+        EarlyRound round = new EarlyRound(epoch, endpoints(tx), sendPrepares(tx), freeze);
+        earlyRounds.put(tx.txId(), round);
+        whenAllAnswered(round.calls()).thenRunAsync(() -> decideEarly(tx.txId(), round), scheduler);
+    }
+
+    /** Freezes the set through the log; its application starts the round ({@link #onApplied}). */
+    private void logStartCommit(long txId) {
+        decisionLog.propose(new TxCommand.StartCommit(txId)).whenComplete((result, failure) -> {
+            if (failure != null) {
+                log.debug("StartCommit of tx {} not logged; the client asks again or the deadline decides", txId,
+                        failure);
+            }
         });
     }
 
@@ -230,7 +279,7 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
             return;
         }
         earlyRounds.remove(txId);
-        decideAfterVotes(txId, round.endpoints(), round.calls(), true);
+        decideAfterVotes(txId, round.endpoints(), round.calls(), round.freeze());
     }
 
     private void runPrepareRound(TransactionView tx) {
@@ -246,7 +295,7 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
                         : sendPrepares(tx);
         whenAllAnswered(calls).thenRunAsync(() -> {
             if (roundEpoch == epoch) {
-                decideAfterVotes(tx.txId(), endpoints, calls, false);
+                decideAfterVotes(tx.txId(), endpoints, calls, SetFreeze.FROZEN);
             }
         }, scheduler);
     }
@@ -273,17 +322,28 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
     }
 
     private record EarlyRound(long epoch, Map<String, String> endpoints,
-            Map<String, CompletableFuture<PrepareResponse>> calls) {
+            Map<String, CompletableFuture<PrepareResponse>> calls, SetFreeze freeze) {
+    }
+
+    /** What froze, or will freeze, the participant set a round's votes were asked of, if its COMMIT does not. */
+    private enum SetFreeze {
+        /** A StartCommit applied before the round: a refused COMMIT of this round is turned into an ABORT. */
+        FROZEN,
+        /** A StartCommit on its way through the log: its application freezes the set and starts a round. */
+        START_COMMIT_PENDING,
+        /** Nothing logged (a commit asked of the leader): a refused COMMIT logs the StartCommit itself. */
+        NOTHING_LOGGED
     }
 
     /**
      * Logs the decision the votes call for. A COMMIT names where each vote was asked, so it is valid with or
      * without the StartCommit before it (TransactionTable.decide). If an early COMMIT is refused because the set
      * moved (an enlist, a new endpoint) or the deadline passed, the transaction is left to the round that
-     * StartCommit starts, or to the deadline; a refused COMMIT of a frozen round is turned into an ABORT.
+     * StartCommit starts (logged here when nothing else logs it), or to the deadline; a refused COMMIT of a
+     * frozen round is turned into an ABORT.
      */
     private void decideAfterVotes(long txId, Map<String, String> askedAt,
-            Map<String, CompletableFuture<PrepareResponse>> calls, boolean early) {
+            Map<String, CompletableFuture<PrepareResponse>> calls, SetFreeze freeze) {
         Map<String, Vote> votes = new LinkedHashMap<>();
         String abortReason = null;
         for (Map.Entry<String, CompletableFuture<PrepareResponse>> call : calls.entrySet()) {
@@ -311,9 +371,12 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
             preparing.remove(txId);
             if (failure != null) {
                 log.warn("Decision for tx {} not logged; the next tick retries the round", txId, failure);
+                if (freeze == SetFreeze.NOTHING_LOGGED) {
+                    logStartCommit(txId); // the tick retries only rounds whose set is frozen in the log
+                }
             } else if (result instanceof TxResult.Refused refused && outcome == Outcome.COMMIT) {
-                if (early) {
-                    roundForTheFrozenSet(txId);
+                if (freeze != SetFreeze.FROZEN) {
+                    roundForTheFrozenSet(txId, freeze);
                 } else {
                     // Another decision won, or the set moved under the round: ABORT is always safe.
                     log.info("COMMIT of tx {} refused ({}); aborting", txId, refused.refusal());
@@ -326,13 +389,25 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
 
     /**
      * After an early COMMIT was refused: if StartCommit has frozen the set meanwhile, its round starts here (its
-     * own start was skipped while the early decision was in flight); if not yet, its application starts it.
+     * own start was skipped while the early decision was in flight); if not yet, its application starts it, and
+     * when no StartCommit was ever sent (a commit asked of the leader) it is logged now.
      */
-    private void roundForTheFrozenSet(long txId) {
-        decisionLog.replica().read(t -> t.query(new TxQuery.Get(txId))).stream()
-                .filter(tx -> tx.state() == TxState.PREPARING)
-                .findFirst()
-                .ifPresent(this::runPrepareRound);
+    private void roundForTheFrozenSet(long txId, SetFreeze freeze) {
+        Optional<TransactionView> tx = decisionLog.replica().read(t -> t.query(new TxQuery.Get(txId))).stream()
+                .findFirst();
+        if (tx.isEmpty()) {
+            return;
+        }
+        switch (tx.get().state()) {
+            case PREPARING -> runPrepareRound(tx.get());
+            case ACTIVE -> {
+                if (freeze == SetFreeze.NOTHING_LOGGED) {
+                    logStartCommit(txId);
+                }
+            }
+            default -> {
+            }
+        }
     }
 
     private void abortForTimeout(TransactionView tx) {

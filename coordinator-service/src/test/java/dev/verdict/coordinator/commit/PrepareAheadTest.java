@@ -23,8 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leader overlaps PREPARE with the StartCommit write. Everything runs on hand-cranked queues: the log applies
- * a proposal only when the test drains it, so the test can look at the moment between the two.
+ * A commit asked of the leader logs nothing before its decision; one asked of a follower reaches the leader as a
+ * StartCommit, which the leader overlaps with PREPARE. Everything runs on hand-cranked queues: the log applies a
+ * proposal only when the test drains it, so the test can look at the moments in between.
  */
 class PrepareAheadTest {
 
@@ -32,7 +33,10 @@ class PrepareAheadTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final RecordingGateway gateway = new RecordingGateway();
     private final InMemoryDecisionLog log = new InMemoryDecisionLog("n1", logQueue::add, scheduler::nowMillis);
+    /** The leader's own service. */
     private TransactionCoordinator coordinator;
+    /** A follower's service: its commits reach the leader's driver as a StartCommit on its way through the log. */
+    private TransactionCoordinator viaFollower;
     private TwoPhaseCommitDriver driver;
 
     @BeforeEach
@@ -42,6 +46,8 @@ class PrepareAheadTest {
         DecisionWaiter waiter = new DecisionWaiter(log, scheduler);
         coordinator = new TransactionCoordinator(log, waiter, driver, scheduler,
                 new CoordinatorSettings(10_000, 30_000, 1_000));
+        viaFollower = new TransactionCoordinator(log, waiter, driver::prepareAhead, scheduler,
+                new CoordinatorSettings(10_000, 30_000, 1_000));
         driver.start();
         settle();
     }
@@ -50,7 +56,7 @@ class PrepareAheadTest {
     void prepareIsSentBeforeStartCommitIsAppliedAndNotSentTwice() {
         long txId = beginWith("a", "b");
 
-        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        CompletableFuture<TransactionView> commit = viaFollower.commit(txId);
         scheduler.runReady(); // the driver runs, the log has not applied StartCommit yet
 
         assertThat(state(txId)).isEqualTo(TxState.ACTIVE);
@@ -69,7 +75,7 @@ class PrepareAheadTest {
     void votesInBeforeStartCommitIsAppliedAreDecidedAtOnceInOneWrite() {
         long txId = beginWith("a", "b");
 
-        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        CompletableFuture<TransactionView> commit = viaFollower.commit(txId);
         scheduler.runReady();
         gateway.answerAll(PrepareResponse.yes());
         scheduler.runReady(); // the votes are in; the StartCommit is still in the log's queue
@@ -92,7 +98,7 @@ class PrepareAheadTest {
     void anEnlistLandingBetweenTheEarlyVotesAndTheirDecisionSendsTheRoundAgainForTheFrozenSet() {
         long txId = beginWith("a", "b");
 
-        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        CompletableFuture<TransactionView> commit = viaFollower.commit(txId);
         scheduler.runReady();
         gateway.answerAll(PrepareResponse.yes());
         // Another node's enlist reaches the log first: the StartCommit after it freezes {a, b, c}.
@@ -114,7 +120,7 @@ class PrepareAheadTest {
     void aNoVoteInTheEarlyRoundAbortsWithoutWaitingForStartCommit() {
         long txId = beginWith("a", "b");
 
-        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        CompletableFuture<TransactionView> commit = viaFollower.commit(txId);
         scheduler.runReady();
         gateway.answerAll(PrepareResponse.no("lock timeout"));
         scheduler.runReady();
@@ -162,7 +168,7 @@ class PrepareAheadTest {
     void anEnlistLandingBeforeStartCommitRestartsTheRoundForTheFrozenSet() {
         long txId = beginWith("a", "b");
 
-        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        CompletableFuture<TransactionView> commit = viaFollower.commit(txId);
         scheduler.runReady();
         assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
 
@@ -180,12 +186,123 @@ class PrepareAheadTest {
     @Test
     void yesVotesOfACommitThatNeverFrozeAreAbortedAtTheDeadline() {
         long txId = beginWith("a", "b");
-        coordinator.commit(txId);
+        viaFollower.commit(txId);
         scheduler.runReady();
         assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
         gateway.answerAll(PrepareResponse.yes());
 
         logQueue.clear(); // the StartCommit is lost with the leader's log write
+        scheduler.advance(10_100);
+        settle();
+
+        assertThat(state(txId)).isEqualTo(TxState.ABORTED);
+        assertThat(gateway.delivered).contains(txId + ":a:ABORT", txId + ":b:ABORT");
+    }
+
+    @Test
+    void aCommitAskedOfTheLeaderPreparesAtOnceAndLogsOnlyItsDecision() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady();
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
+        assertThat(logQueue).as("nothing logged before the votes").isEmpty();
+        assertThat(state(txId)).isEqualTo(TxState.ACTIVE);
+
+        gateway.answerAll(PrepareResponse.yes());
+        scheduler.runReady();
+        assertThat(logQueue).as("the decision alone").hasSize(1);
+        settle();
+
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+        assertThat(view(txId).participants()).extracting(ParticipantView::vote).containsOnly(Vote.YES);
+        assertThat(gateway.preparedParticipants(txId)).hasSize(2);
+        assertThat(gateway.delivered).containsExactlyInAnyOrder(txId + ":a:COMMIT", txId + ":b:COMMIT");
+    }
+
+    @Test
+    void aNoVoteAtTheLeaderAbortsInOneWrite() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady();
+        gateway.answerAll(PrepareResponse.no("lock timeout"));
+        scheduler.runReady();
+        assertThat(logQueue).hasSize(1);
+        settle();
+
+        assertThat(commit.join().state()).isEqualTo(TxState.ABORTED);
+        assertThat(gateway.delivered).containsExactlyInAnyOrder(txId + ":a:ABORT", txId + ":b:ABORT");
+    }
+
+    @Test
+    void anEnlistLandingBeforeTheLeadersDecisionFreezesTheSetThroughTheLogAndPreparesItAgain() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinator.commit(txId);
+        scheduler.runReady();
+        gateway.answerAll(PrepareResponse.yes());
+        // Another node's enlist reaches the log before the COMMIT, which names only a and b: it is refused, and
+        // with no StartCommit on its way the leader logs one, which freezes {a, b, c} and starts their round.
+        assertThat(log.appendNow(new TxCommand.Enlist(txId, "c", "http://c"))).isInstanceOf(TxResult.Applied.class);
+        settle();
+
+        assertThat(state(txId)).isEqualTo(TxState.PREPARING);
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b", "a", "b", "c");
+        gateway.answerAll(PrepareResponse.yes());
+        settle();
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+        assertThat(view(txId).participants()).extracting(ParticipantView::participantId, ParticipantView::vote)
+                .containsExactly(tuple("a", Vote.YES), tuple("b", Vote.YES), tuple("c", Vote.YES));
+    }
+
+    @Test
+    void aCommitAskedOfTheLeaderWithinThePrepareGraceOfItsDeadlineIsFrozenThroughTheLog() {
+        long txId = beginWith("a", "b"); // a 10 s deadline; the grace is 1 s
+        scheduler.advance(9_500);
+
+        coordinator.commit(txId);
+        settle();
+
+        // PREPARING, so its round may still decide for the grace past the deadline, where ACTIVE would be aborted
+        assertThat(state(txId)).isEqualTo(TxState.PREPARING);
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void aNodeThatNoLongerLeadsLogsTheStartCommit() {
+        long txId = beginWith("a", "b");
+        driver.onLeadershipChange(false, 2);
+        scheduler.runReady();
+
+        coordinator.commit(txId);
+        settle();
+
+        assertThat(state(txId)).isEqualTo(TxState.PREPARING);
+        assertThat(gateway.preparedParticipants(txId)).as("only a leader prepares").isEmpty();
+    }
+
+    @Test
+    void aCommitTheLeaderTookOverAsItSteppedDownIsLoggedForTheNextLeader() {
+        long txId = beginWith("a", "b");
+        driver.onLeadershipChange(false, 2); // queued on the driver's thread, ahead of the commit's take-over
+
+        coordinator.commit(txId);
+        settle();
+
+        assertThat(state(txId)).as("its StartCommit is logged for whoever leads next").isEqualTo(TxState.PREPARING);
+        assertThat(gateway.preparedParticipants(txId)).isEmpty();
+    }
+
+    @Test
+    void aDecisionLostWithTheLeaderLeavesTheYesVotesToTheDeadline() {
+        long txId = beginWith("a", "b");
+        coordinator.commit(txId);
+        scheduler.runReady();
+        gateway.answerAll(PrepareResponse.yes());
+        scheduler.runReady();
+
+        logQueue.clear(); // the COMMIT is lost with the leader's log write
         scheduler.advance(10_100);
         settle();
 
