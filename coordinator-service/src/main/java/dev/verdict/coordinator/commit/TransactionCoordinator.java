@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * What clients and participants ask of any coordinator node: begin, enlist, commit, abort, status. Writes are log
@@ -100,22 +101,41 @@ public final class TransactionCoordinator {
      * Otherwise it freezes the set through the log with a StartCommit, which carries the commit to the leader
      * (PREPARE may start there while it is logged); a commit past the deadline is turned into an ABORT decision
      * at once. Either way it then waits for the decision ({@link DecisionWaiter}).
+     *
+     * <p>DECISION_PENDING tells a client the commit is frozen in the log, so that reading the status is enough
+     * from then on (docs/api.md). A leader's commit whose decision did not come in time (the leader was deposed
+     * mid-round, say) has nothing in the log yet, so it is frozen through the log first, and answered only then:
+     * DECISION_PENDING once the StartCommit applied, NO_QUORUM (ask again) if it could not be logged.
      */
     public CompletableFuture<TransactionView> commit(long txId) {
         Optional<TransactionView> active = activeWithTimeToPrepare(txId);
         if (active.isPresent() && prepareAhead.commitAtLeader(txId)) {
-            return waiter.awaitDecision(txId, commitWaitMillis(active.get()));
+            return waiter.awaitDecision(txId, commitWaitMillis(active.get()))
+                    .exceptionallyCompose(failure -> isDecisionPending(failure)
+                            ? freezeThroughTheLog(txId, false)
+                            : CompletableFuture.failedFuture(failure));
         }
+        return freezeThroughTheLog(txId, true);
+    }
+
+    private CompletableFuture<TransactionView> freezeThroughTheLog(long txId, boolean waitForTheDecision) {
         CompletableFuture<TxResult> started = log.propose(new TxCommand.StartCommit(txId));
         prepareAhead.prepareAhead(txId);
         return started.thenCompose(result -> switch (result) {
             case TxResult.Applied(TransactionView view) when view.isDecided() -> CompletableFuture.completedFuture(view);
-            case TxResult.Applied(TransactionView view) -> waiter.awaitDecision(txId, commitWaitMillis(view));
+            case TxResult.Applied(TransactionView view) ->
+                    waiter.awaitDecision(txId, waitForTheDecision ? commitWaitMillis(view) : 0);
             case TxResult.Refused refused when refused.refusal() == Refusal.DEADLINE_PASSED ->
                     decide(txId, Outcome.ABORT, "deadline passed before commit");
             case TxResult.Refused refused -> throw refusedError(txId, refused);
             default -> throw unexpected(result);
         });
+    }
+
+    private static boolean isDecisionPending(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : failure;
+        return cause instanceof CoordinatorException e && e.code() == ErrorCode.DECISION_PENDING;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.verdict.coordinator.commit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.verdict.coordinator.log.InMemoryDecisionLog;
@@ -10,6 +11,7 @@ import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
+import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.participant.PrepareResponse;
@@ -292,6 +294,30 @@ class PrepareAheadTest {
 
         assertThat(state(txId)).as("its StartCommit is logged for whoever leads next").isEqualTo(TxState.PREPARING);
         assertThat(gateway.preparedParticipants(txId)).isEmpty();
+    }
+
+    @Test
+    void aLeadersCommitWithNoDecisionInTimeIsFrozenThroughTheLogBeforeItAnswersDecisionPending() {
+        TransactionCoordinator impatient = new TransactionCoordinator(log, new DecisionWaiter(log, scheduler), driver,
+                scheduler, new CoordinatorSettings(10_000, 2_000, 1_000));
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = impatient.commit(txId);
+        scheduler.runReady(); // PREPARE sent; the votes do not come
+        scheduler.advance(2_000); // the wait ends: the StartCommit is proposed
+        settle();
+        scheduler.advance(1); // its wait, now that it is frozen, is none
+        settle();
+
+        // DECISION_PENDING tells the client that reading the status is enough: true only once the set is frozen
+        assertThat(state(txId)).isEqualTo(TxState.PREPARING);
+        assertThat(commit).isCompletedExceptionally();
+        assertThatThrownBy(commit::join).cause().isInstanceOfSatisfying(CoordinatorException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.DECISION_PENDING));
+
+        gateway.answerAll(PrepareResponse.yes());
+        settle();
+        assertThat(state(txId)).isEqualTo(TxState.COMMITTED);
     }
 
     @Test

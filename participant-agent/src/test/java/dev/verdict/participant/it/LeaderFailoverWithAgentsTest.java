@@ -50,8 +50,10 @@ class LeaderFailoverWithAgentsTest {
         await().atMost(PATIENCE).until(() ->
                 fixture.pgA().preparedGids().contains(fixture.shardA().gid(txId))
                         && fixture.shardB().gate().arrived("prepare", txId));
+        // ACTIVE when the commit went to the leader (it logs nothing before the decision), PREPARING when it went
+        // to a follower (its StartCommit froze the set)
         assertThat(fixture.coordinator().status(txId).state()).as("no decision logged yet")
-                .isEqualTo(TxState.PREPARING);
+                .isIn(TxState.ACTIVE, TxState.PREPARING);
 
         // the leader now (on a busy machine an election may already have moved it): it cannot decide without
         // shard-b's vote, which is held
@@ -59,7 +61,8 @@ class LeaderFailoverWithAgentsTest {
         leader.kill();
         fixture.shardB().gate().release(); // the dead leader's held PREPARE goes on to shard-b; nobody reads its answer
 
-        // The new leader finds T PREPARING and runs the round again: shard-a answers YES again from
+        // The new leader runs the round again: for T PREPARING on its own sweep, for T ACTIVE when the client's
+        // commit, which failed with the dead node, is asked again. Shard-a answers YES again from
         // pg_prepared_xacts (idempotent PREPARE), so T commits (the design allows ABORT here too; what it never
         // allows is disagreement, checked below on the databases themselves).
         await().atMost(PATIENCE).until(commit::isDone);
