@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultTransactionTimeout deadline of a transaction begun without {@code timeoutMs}
  * @param commitWaitMax             the longest a commit request waits for its decision before 504 DECISION_PENDING
  * @param participantCallTimeout    time limit of one PREPARE, COMMIT or ABORT call to a participant
- * @param prepareGrace              how long past its deadline a PREPARING transaction may still finish its round
+ * @param prepareGrace              how long past its deadline a PREPARING transaction may still finish its round; a
+ *                                  commit asked of the leader with less than this left is frozen through the log
  * @param retryMin                  first backoff of a phase-2 redelivery
  * @param retryMax                  cap of the phase-2 redelivery backoff
  * @param forgetAfter               how long a decision acknowledged by every participant stays readable
