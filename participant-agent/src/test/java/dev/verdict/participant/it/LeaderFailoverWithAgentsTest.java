@@ -35,13 +35,15 @@ class LeaderFailoverWithAgentsTest {
         long txId = fixture.transfer(30);
         fixture.shardB().gate().holdNext(Step.PREPARE);
 
-        // The client's commit; if the node it went to dies, the client asks another one (commit is idempotent).
+        // The client's commit, asked of the leader, which logs nothing before its decision; when that node dies,
+        // the client asks another one (commit is idempotent).
         // On a thread of its own: parked on the ForkJoin common pool (one worker on two cores), it starved the
         // coordinator nodes in this JVM, whose Raft writes then stalled (something on their path uses that pool).
+        CoordinatorCluster.Node askedFirst = fixture.coordinator().cluster().awaitLeader();
         CompletableFuture<TransactionOutcome> commit = new CompletableFuture<>();
         Thread.ofPlatform().name("client-commit").daemon().start(() -> {
             try {
-                commit.complete(fixture.coordinator().commit(txId));
+                commit.complete(fixture.coordinator().commitAskingFirst(askedFirst, txId));
             } catch (RuntimeException e) {
                 commit.completeExceptionally(e);
             }
@@ -50,8 +52,8 @@ class LeaderFailoverWithAgentsTest {
         await().atMost(PATIENCE).until(() ->
                 fixture.pgA().preparedGids().contains(fixture.shardA().gid(txId))
                         && fixture.shardB().gate().arrived("prepare", txId));
-        // ACTIVE when the commit went to the leader (it logs nothing before the decision), PREPARING when it went
-        // to a follower (its StartCommit froze the set)
+        // ACTIVE: the leader logs nothing before the decision (PREPARING if on a busy machine an election had
+        // already moved the leadership, and with it the commit, to a StartCommit)
         assertThat(fixture.coordinator().status(txId).state()).as("no decision logged yet")
                 .isIn(TxState.ACTIVE, TxState.PREPARING);
 

@@ -153,6 +153,18 @@ public final class RealCoordinator implements CoordinatorUnderTest {
         return call(api -> api.commit(txId));
     }
 
+    /** A commit asked of {@code first}, then, while that node cannot serve it, of the others as {@link #commit}. */
+    public TransactionOutcome commitAskingFirst(CoordinatorCluster.Node first, long txId) {
+        try {
+            return first.api().commit(txId);
+        } catch (RuntimeException e) {
+            if (!unavailable(e)) {
+                throw e;
+            }
+            return commit(txId);
+        }
+    }
+
     @Override
     public TransactionOutcome abort(long txId) {
         return call(api -> api.abort(txId));
