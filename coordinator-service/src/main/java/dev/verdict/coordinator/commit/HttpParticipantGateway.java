@@ -2,7 +2,7 @@ package dev.verdict.coordinator.commit;
 
 import dev.verdict.coordinator.txn.Outcome;
 import dev.verdict.coordinator.txn.ParticipantView;
-import dev.verdict.protocol.http.JdkRequestFactory;
+import dev.verdict.protocol.http.InternalHttpClients;
 import dev.verdict.protocol.participant.ParticipantApi;
 import dev.verdict.protocol.participant.PhaseTwoRequest;
 import dev.verdict.protocol.participant.PrepareResponse;
@@ -15,7 +15,6 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,12 +46,7 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
             Thread.ofPlatform().name("participant-call-timer").daemon().factory());
 
     public HttpParticipantGateway(RestClient.Builder restClients, Duration callTimeout) {
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(callTimeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(calls)
-                .build();
-        this.restClients = restClients.clone().requestFactory(new JdkRequestFactory(http, callTimeout));
+        this.restClients = restClients.clone().requestFactory(InternalHttpClients.requestFactory(callTimeout, callTimeout));
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(10)
                 .minimumNumberOfCalls(5)

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
@@ -71,7 +72,13 @@ public final class CoordinatorCluster implements AutoCloseable {
 
         public CoordinatorApi api() {
             return HttpServiceProxyFactory
-                    .builderFor(RestClientAdapter.create(RestClient.builder().baseUrl(url()).build()))
+                    .builderFor(RestClientAdapter.create(RestClient.builder()
+                            // Pinned to the JDK client, as before Apache HttpClient 5 came onto this class path
+                            // (session 13): with Spring's default pick, Apache's, LeaderFailoverIT's nodes failed to
+                            // elect a ready leader until the killed node's in-process close ended. Under
+                            // investigation (see the session-13 notes); not seen with separate processes.
+                            .requestFactory(new JdkClientHttpRequestFactory())
+                            .baseUrl(url()).build()))
                     .build()
                     .createClient(CoordinatorApi.class);
         }

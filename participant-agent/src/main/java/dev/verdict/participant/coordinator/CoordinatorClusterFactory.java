@@ -2,11 +2,11 @@ package dev.verdict.participant.coordinator;
 
 import dev.verdict.participant.context.VerdictTxPropagationInterceptor;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.http.JdkRequestFactory;
+import dev.verdict.protocol.http.InternalHttpClients;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
@@ -19,11 +19,7 @@ public final class CoordinatorClusterFactory {
 
     public static CoordinatorCluster create(RestClient.Builder builder, List<URI> urls, Duration connectTimeout,
             Duration readTimeout) {
-        HttpClient httpClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .build();
-        JdkRequestFactory requestFactory = new JdkRequestFactory(httpClient, readTimeout);
+        ClientHttpRequestFactory requestFactory = InternalHttpClients.requestFactory(connectTimeout, readTimeout);
         List<CoordinatorCluster.Node> nodes = urls.stream().map(url -> {
             RestClient restClient = builder.clone()
                     .baseUrl(url.toString())

@@ -12,9 +12,8 @@ import dev.verdict.participant.coordinator.CoordinatorProblemException;
 import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
-import dev.verdict.protocol.http.JdkRequestFactory;
+import dev.verdict.protocol.http.InternalHttpClients;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,13 +84,8 @@ final class VerdictTransfers implements TransferExecutor {
 
     /** One {@link ShardClient} per agent URL (shard-index order), on one HTTP/1.1 client that keeps connections alive. */
     static List<ShardClient> shardClients(List<URI> agentUrls) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
-        JdkRequestFactory requests = new JdkRequestFactory(http, Duration.ofSeconds(15));
         RestClient.Builder builder = RestClient.builder()
-                .requestFactory(requests)
+                .requestFactory(InternalHttpClients.requestFactory(Duration.ofSeconds(2), Duration.ofSeconds(15)))
                 .requestInterceptor(new VerdictTxPropagationInterceptor());
         List<ShardClient> clients = new ArrayList<>();
         for (int shard = 0; shard < agentUrls.size(); shard++) {

@@ -2,13 +2,13 @@ package dev.verdict.bank.gateway;
 
 import dev.verdict.bank.BankProperties;
 import dev.verdict.bank.Sharding;
-import dev.verdict.protocol.http.JdkRequestFactory;
+import dev.verdict.protocol.http.InternalHttpClients;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Profile;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
@@ -27,12 +27,8 @@ public class ShardClients {
                     + bank.shardCount() + ": give one URL per shard, in shard-index order");
         }
         this.sharding = bank.sharding();
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
         // a branch call may wait for row locks (lock_timeout)
-        JdkRequestFactory requests = new JdkRequestFactory(http, Duration.ofSeconds(15));
+        ClientHttpRequestFactory requests = InternalHttpClients.requestFactory(Duration.ofSeconds(2), Duration.ofSeconds(15));
         List<ShardClient> all = new ArrayList<>();
         for (int shard = 0; shard < urls.size(); shard++) {
             all.add(new ShardClient(shard, builder.clone().baseUrl(urls.get(shard).toString()).requestFactory(requests).build()));

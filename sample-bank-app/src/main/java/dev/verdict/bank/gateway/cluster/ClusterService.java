@@ -5,9 +5,8 @@ import dev.verdict.bank.problem.BankError;
 import dev.verdict.bank.problem.BankException;
 import dev.verdict.participant.autoconfigure.VerdictClientProperties;
 import dev.verdict.protocol.coordinator.ClusterStatus;
-import dev.verdict.protocol.http.JdkRequestFactory;
+import dev.verdict.protocol.http.InternalHttpClients;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,10 +28,9 @@ public class ClusterService implements AutoCloseable {
 
     public ClusterService(VerdictClientProperties client) {
         this.coordinators = client.coordinatorUrls();
-        JdkRequestFactory requests = new JdkRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build(),
-                Duration.ofSeconds(2));
-        this.http = RestClient.builder().requestFactory(requests).build();
+        this.http = RestClient.builder()
+                .requestFactory(InternalHttpClients.requestFactory(Duration.ofMillis(500), Duration.ofSeconds(2)))
+                .build();
     }
 
     /** One node's view, preferring a node that knows a leader. */

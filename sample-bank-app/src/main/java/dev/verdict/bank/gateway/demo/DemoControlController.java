@@ -4,9 +4,8 @@ import dev.verdict.bank.BankProperties;
 import dev.verdict.bank.gateway.ShardFailure;
 import dev.verdict.bank.problem.BankError;
 import dev.verdict.bank.problem.BankException;
-import dev.verdict.protocol.http.JdkRequestFactory;
+import dev.verdict.protocol.http.InternalHttpClients;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
@@ -36,10 +35,10 @@ class DemoControlController {
 
     DemoControlController(BankProperties bank) {
         this.controlUrl = bank.demo().controlUrl();
-        JdkRequestFactory requests = new JdkRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build(),
-                Duration.ofSeconds(90)); // a restart answers once the process is started
-        this.http = RestClient.builder().requestFactory(requests).build();
+        this.http = RestClient.builder()
+                // a restart answers once the process is started
+                .requestFactory(InternalHttpClients.requestFactory(Duration.ofSeconds(1), Duration.ofSeconds(90)))
+                .build();
     }
 
     @GetMapping("/api/demo/processes")
