@@ -7,6 +7,7 @@ import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
+import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
@@ -72,8 +73,8 @@ class TransactionController implements CoordinatorApi {
     }
 
     @Override
-    public TransactionOutcome commit(long txId) {
-        return Responses.outcome(Await.result(coordinator.commit(txId)));
+    public TransactionOutcome commit(long txId, CommitRequest request) {
+        return Responses.outcome(Await.result(coordinator.commit(txId, request == null ? List.of() : request.votes())));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.verdict.coordinator.commit.SingleThreadScheduler;
 import dev.verdict.coordinator.commit.StandbyWarmUp;
 import dev.verdict.coordinator.commit.TransactionCoordinator;
 import dev.verdict.coordinator.commit.TwoPhaseCommitDriver;
+import dev.verdict.coordinator.commit.VoteCheck;
 import dev.verdict.coordinator.log.DecisionLog;
 import dev.verdict.coordinator.log.ratis.RatisDecisionLog;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -67,6 +68,6 @@ class CoordinatorConfiguration {
             TwoPhaseCommitDriver driver, SingleThreadScheduler scheduler, CoordinatorProperties properties) {
         return new TransactionCoordinator(log, waiter, driver, scheduler, new CoordinatorSettings(
                 properties.defaultTransactionTimeout().toMillis(), properties.commitWaitMax().toMillis(),
-                properties.prepareGrace().toMillis()));
+                properties.prepareGrace().toMillis()), VoteCheck.withKey(properties.declarationKey()));
     }
 }

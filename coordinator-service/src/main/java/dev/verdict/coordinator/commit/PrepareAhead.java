@@ -1,5 +1,7 @@
 package dev.verdict.coordinator.commit;
 
+import java.util.List;
+
 /**
  * How a commit reaches the leader's prepare round without waiting for a log write first.
  *
@@ -21,10 +23,11 @@ public interface PrepareAhead {
 
     /**
      * A commit asked of this node, for a transaction its replica shows ACTIVE with participants and well before
-     * its deadline. Returns true if this node leads and takes the commit over: it sends PREPARE at once and logs
-     * only the decision, or, when it cannot, logs the StartCommit itself. False: the caller logs the StartCommit.
+     * its deadline. Returns true if this node leads and takes the commit over: it sends PREPARE at once (not to a
+     * participant whose checked vote came with the commit: that vote is its answer) and logs only the decision,
+     * or, when it cannot, logs the StartCommit itself. False: the caller logs the StartCommit.
      */
-    default boolean commitAtLeader(long txId) {
+    default boolean commitAtLeader(long txId, List<CarriedVote> votes) {
         return false;
     }
 }

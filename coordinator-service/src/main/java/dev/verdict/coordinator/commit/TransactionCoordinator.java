@@ -10,6 +10,8 @@ import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
+import dev.verdict.protocol.participant.SignedVote;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,14 +32,22 @@ public final class TransactionCoordinator {
     private final PrepareAhead prepareAhead;
     private final Scheduler scheduler;
     private final CoordinatorSettings settings;
+    private final VoteCheck voteCheck;
 
+    /** A coordinator that counts no vote carried with a commit (no declaration key). */
     public TransactionCoordinator(DecisionLog log, DecisionWaiter waiter, PrepareAhead prepareAhead,
             Scheduler scheduler, CoordinatorSettings settings) {
+        this(log, waiter, prepareAhead, scheduler, settings, VoteCheck.NONE);
+    }
+
+    public TransactionCoordinator(DecisionLog log, DecisionWaiter waiter, PrepareAhead prepareAhead,
+            Scheduler scheduler, CoordinatorSettings settings, VoteCheck voteCheck) {
         this.log = log;
         this.waiter = waiter;
         this.prepareAhead = prepareAhead;
         this.scheduler = scheduler;
         this.settings = settings;
+        this.voteCheck = voteCheck;
     }
 
     /** Begins a transaction; the participants declared are enlisted by the same log entry. */
@@ -108,8 +118,18 @@ public final class TransactionCoordinator {
      * DECISION_PENDING once the StartCommit applied, NO_QUORUM (ask again) if it could not be logged.
      */
     public CompletableFuture<TransactionView> commit(long txId) {
+        return commit(txId, List.of());
+    }
+
+    /**
+     * {@link #commit(long)} with the participants' signed votes the client carried: asked of the leader, a
+     * participant whose vote checks out for this transaction at the endpoint it is enlisted at is not sent
+     * PREPARE (its vote is the answer); a vote that does not check out is ignored. Asked of a follower, or frozen
+     * through the log, every participant is sent PREPARE (idempotent: a prepared branch votes YES again).
+     */
+    public CompletableFuture<TransactionView> commit(long txId, List<String> votes) {
         Optional<TransactionView> active = activeWithTimeToPrepare(txId);
-        if (active.isPresent() && prepareAhead.commitAtLeader(txId)) {
+        if (active.isPresent() && prepareAhead.commitAtLeader(txId, checked(active.get(), votes))) {
             return waiter.awaitDecision(txId, commitWaitMillis(active.get()))
                     .exceptionallyCompose(failure -> isDecisionPending(failure)
                             ? freezeThroughTheLog(txId, false)
@@ -130,6 +150,18 @@ public final class TransactionCoordinator {
             case TxResult.Refused refused -> throw refusedError(txId, refused);
             default -> throw unexpected(result);
         });
+    }
+
+    private List<CarriedVote> checked(TransactionView tx, List<String> tokens) {
+        List<CarriedVote> votes = new ArrayList<>(tokens.size());
+        for (String token : tokens) {
+            SignedVote.participantOf(token)
+                    .flatMap(id -> tx.participants().stream().filter(p -> p.participantId().equals(id)).findFirst())
+                    .flatMap(participant -> voteCheck.check(token, tx.txId(), participant)
+                            .map(vote -> new CarriedVote(participant.participantId(), participant.endpoint(), vote)))
+                    .ifPresent(votes::add);
+        }
+        return votes;
     }
 
     private static boolean isDecisionPending(Throwable failure) {

@@ -215,7 +215,8 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
     public void prepareAhead(long txId) {
         scheduler.execute(() -> {
             if (leader && !roundUnderWay(txId)) {
-                activeWithParticipants(txId).ifPresent(tx -> startEarlyRound(tx, SetFreeze.START_COMMIT_PENDING));
+                activeWithParticipants(txId).ifPresent(tx ->
+                        startEarlyRound(tx, List.of(), SetFreeze.START_COMMIT_PENDING));
             }
         });
     }
@@ -226,10 +227,11 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
      * was asked until the decision; if this leader dies first, the client's commit asked again (the starter asks
      * again when its call fails) or the deadline decides, as for a transaction whose commit was never asked.
      * When no round can start here (the transaction moved on, leadership was lost meanwhile), the StartCommit is
-     * logged instead, as a follower would.
+     * logged instead, as a follower would. A participant whose checked vote came with the commit, still enlisted
+     * at the endpoint it signed for, is not sent PREPARE: its vote is the answer.
      */
     @Override
-    public boolean commitAtLeader(long txId) {
+    public boolean commitAtLeader(long txId, List<CarriedVote> votes) {
         if (!leading) {
             return false;
         }
@@ -239,7 +241,7 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
             }
             Optional<TransactionView> tx = leader ? activeWithParticipants(txId) : Optional.empty();
             if (tx.isPresent()) {
-                startEarlyRound(tx.get(), SetFreeze.NOTHING_LOGGED);
+                startEarlyRound(tx.get(), votes, SetFreeze.NOTHING_LOGGED);
             } else {
                 logStartCommit(txId);
             }
@@ -257,8 +259,8 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
                 .findFirst();
     }
 
-    private void startEarlyRound(TransactionView tx, SetFreeze freeze) {
-        EarlyRound round = new EarlyRound(epoch, endpoints(tx), sendPrepares(tx), freeze);
+    private void startEarlyRound(TransactionView tx, List<CarriedVote> carried, SetFreeze freeze) {
+        EarlyRound round = new EarlyRound(epoch, endpoints(tx), sendPrepares(tx, carried), freeze);
         earlyRounds.put(tx.txId(), round);
         whenAllAnswered(round.calls()).thenRunAsync(() -> decideEarly(tx.txId(), round), scheduler);
     }
@@ -292,7 +294,7 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
         Map<String, CompletableFuture<PrepareResponse>> calls =
                 early != null && early.epoch() == roundEpoch && early.endpoints().equals(endpoints)
                         ? early.calls()
-                        : sendPrepares(tx);
+                        : sendPrepares(tx, List.of());
         whenAllAnswered(calls).thenRunAsync(() -> {
             if (roundEpoch == epoch) {
                 decideAfterVotes(tx.txId(), endpoints, calls, SetFreeze.FROZEN);
@@ -307,10 +309,17 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
                 .toArray(CompletableFuture[]::new));
     }
 
-    private Map<String, CompletableFuture<PrepareResponse>> sendPrepares(TransactionView tx) {
+    /** PREPARE to every participant, but for those whose carried vote, signed at their endpoint, answers it. */
+    private Map<String, CompletableFuture<PrepareResponse>> sendPrepares(TransactionView tx, List<CarriedVote> carried) {
         Map<String, CompletableFuture<PrepareResponse>> calls = new LinkedHashMap<>();
         for (ParticipantView participant : tx.participants()) {
-            calls.put(participant.participantId(), participants.prepare(participant, tx.txId()));
+            Optional<CarriedVote> vote = carried.stream()
+                    .filter(v -> v.participantId().equals(participant.participantId())
+                            && v.endpoint().equals(participant.endpoint()))
+                    .findFirst();
+            calls.put(participant.participantId(), vote.isPresent()
+                    ? CompletableFuture.completedFuture(new PrepareResponse(vote.get().vote(), null))
+                    : participants.prepare(participant, tx.txId()));
         }
         return calls;
     }

@@ -14,7 +14,9 @@ import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.participant.PrepareResponse;
+import dev.verdict.protocol.participant.SignedVote;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.Test;
  * proposal only when the test drains it, so the test can look at the moments in between.
  */
 class PrepareAheadTest {
+
+    private static final String VOTE_KEY = "the-declaration-key-of-this-cluster-0123";
+    private static final SignedVote VOTES = new SignedVote(VOTE_KEY);
 
     private final Deque<Runnable> logQueue = new ArrayDeque<>();
     private final ManualScheduler scheduler = new ManualScheduler();
@@ -334,6 +339,82 @@ class PrepareAheadTest {
 
         assertThat(state(txId)).isEqualTo(TxState.ABORTED);
         assertThat(gateway.delivered).contains(txId + ":a:ABORT", txId + ":b:ABORT");
+    }
+
+    @Test
+    void votesCarriedWithACommitAtTheLeaderAreTheAnswersOfThoseParticipants() {
+        long txId = beginWith("a", "b");
+        TransactionCoordinator checkingVotes = coordinatorCheckingVotes();
+
+        CompletableFuture<TransactionView> commit = checkingVotes.commit(txId,
+                List.of(VOTES.sign(txId, Vote.YES, address("a")), VOTES.sign(txId, Vote.YES, address("b"))));
+        scheduler.runReady();
+        assertThat(gateway.preparedParticipants(txId)).as("no PREPARE at all").isEmpty();
+        assertThat(logQueue).as("the decision alone").hasSize(1);
+        settle();
+
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+        assertThat(view(txId).participants()).extracting(ParticipantView::vote).containsOnly(Vote.YES);
+        assertThat(gateway.delivered).containsExactlyInAnyOrder(txId + ":a:COMMIT", txId + ":b:COMMIT");
+    }
+
+    @Test
+    void aCarriedVoteThatDoesNotCheckOutIsIgnoredAndThatParticipantIsAskedToPrepare() {
+        long txId = beginWith("a", "b", "c", "d");
+        long otherTx = beginWith("a");
+        TransactionCoordinator checkingVotes = coordinatorCheckingVotes();
+
+        CompletableFuture<TransactionView> commit = checkingVotes.commit(txId, List.of(
+                VOTES.sign(txId, Vote.YES, address("a")),
+                new SignedVote("another-key-of-at-least-32-characters!!").sign(txId, Vote.YES, address("b")),
+                VOTES.sign(txId, Vote.YES, new ParticipantAddress("c", "http://elsewhere")),
+                VOTES.sign(otherTx, Vote.YES, address("d")),
+                VOTES.sign(txId, Vote.YES, address("d")).replace(".YES.", ".NO.")));
+        scheduler.runReady();
+
+        assertThat(gateway.preparedParticipants(txId)).as("all but a, whose vote is genuine")
+                .containsExactlyInAnyOrder("b", "c", "d");
+        gateway.answerAll(PrepareResponse.no("branch gone"));
+        settle();
+        assertThat(commit.join().state()).isEqualTo(TxState.ABORTED);
+    }
+
+    @Test
+    void aCarriedNoAbortsWithoutAnyPrepare() {
+        long txId = beginWith("a", "b");
+
+        CompletableFuture<TransactionView> commit = coordinatorCheckingVotes().commit(txId,
+                List.of(VOTES.sign(txId, Vote.NO, address("a")), VOTES.sign(txId, Vote.YES, address("b"))));
+        settle();
+
+        assertThat(gateway.preparedParticipants(txId)).isEmpty();
+        assertThat(commit.join().state()).isEqualTo(TxState.ABORTED);
+        assertThat(gateway.delivered).containsExactlyInAnyOrder(txId + ":a:ABORT", txId + ":b:ABORT");
+    }
+
+    @Test
+    void votesCarriedToAFollowerAreNotUsedEveryParticipantIsAskedToPrepare() {
+        long txId = beginWith("a", "b");
+        TransactionCoordinator followerCheckingVotes = new TransactionCoordinator(log, new DecisionWaiter(log, scheduler),
+                driver::prepareAhead, scheduler, new CoordinatorSettings(10_000, 30_000, 1_000),
+                VoteCheck.withKey(VOTE_KEY));
+
+        CompletableFuture<TransactionView> commit = followerCheckingVotes.commit(txId,
+                List.of(VOTES.sign(txId, Vote.YES, address("a")), VOTES.sign(txId, Vote.YES, address("b"))));
+        settle();
+        assertThat(gateway.preparedParticipants(txId)).containsExactlyInAnyOrder("a", "b");
+        gateway.answerAll(PrepareResponse.yes());
+        settle();
+        assertThat(commit.join().state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    private TransactionCoordinator coordinatorCheckingVotes() {
+        return new TransactionCoordinator(log, new DecisionWaiter(log, scheduler), driver, scheduler,
+                new CoordinatorSettings(10_000, 30_000, 1_000), VoteCheck.withKey(VOTE_KEY));
+    }
+
+    private static ParticipantAddress address(String participantId) {
+        return new ParticipantAddress(participantId, "http://" + participantId);
     }
 
     private long beginWith(String... participantIds) {

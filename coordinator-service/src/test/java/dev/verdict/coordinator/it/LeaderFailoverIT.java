@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.verdict.coordinator.it.StubParticipant.Behavior;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
+import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.ParticipantStatus;
@@ -105,6 +106,32 @@ class LeaderFailoverIT {
         assertThat(api.commit(txId).state()).isEqualTo(TxState.COMMITTED);
         awaitAllAcknowledged(txId, TxState.COMMITTED);
         assertAgreement(txId, TxState.COMMITTED);
+    }
+
+    @Test
+    void badCommitBodiesAreProblemsAndLeaveTheTransactionActiveAndVotesThatDoNotCheckOutAreIgnored() {
+        CoordinatorApi api = cluster.awaitLeader().api();
+        long txId = beginWithBoth(api);
+        List<List<String>> bad = List.of(
+                java.util.Collections.nCopies(65, "v1.1.YES.tag.p1"),
+                List.of(""),
+                List.of("v1.1.YES.tag." + "p".repeat(200)),
+                java.util.Arrays.asList("v1.1.YES.tag.p1", null));
+
+        for (List<String> votes : bad) {
+            assertThatThrownBy(() -> api.commit(txId, new CommitRequest(votes)))
+                    .isInstanceOfSatisfying(HttpClientErrorException.BadRequest.class,
+                            e -> assertThat(e.getResponseBodyAsString()).contains("VALIDATION_FAILED"));
+        }
+        assertThat(api.status(txId).state()).isEqualTo(TxState.ACTIVE);
+
+        // no declaration key here: well-formed votes are not trusted, both participants are asked to prepare
+        String unchecked = "v1." + txId + ".YES.AAAAAAAAAAAAAAAAAAAAAA.";
+        assertThat(api.commit(txId, new CommitRequest(List.of(unchecked + p1.id, unchecked + p2.id))).state())
+                .isEqualTo(TxState.COMMITTED);
+        awaitAllAcknowledged(txId, TxState.COMMITTED);
+        assertAgreement(txId, TxState.COMMITTED);
+        assertThat(p1.answered("prepare", txId) && p2.answered("prepare", txId)).as("both asked to prepare").isTrue();
     }
 
     @Test

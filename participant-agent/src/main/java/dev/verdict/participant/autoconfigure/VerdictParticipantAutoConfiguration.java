@@ -20,6 +20,8 @@ import dev.verdict.participant.startup.DatabaseCheck;
 import dev.verdict.participant.web.AdvertisedUrl;
 import dev.verdict.participant.web.BranchFailureExceptionResolver;
 import dev.verdict.participant.web.BranchFilter;
+import dev.verdict.participant.web.LastCallVoter;
+import dev.verdict.protocol.participant.SignedVote;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -162,9 +164,14 @@ public class VerdictParticipantAutoConfiguration {
 
         @Bean
         FilterRegistrationBean<BranchFilter> verdictBranchFilter(BranchWorkRunner runner,
-                VerdictParticipantProperties properties) {
-            FilterRegistrationBean<BranchFilter> registration =
-                    new FilterRegistrationBean<>(new BranchFilter(runner, properties.webBranchScope()));
+                VerdictParticipantProperties properties, TwoPhaseParticipant twoPhase, ParticipantIdentity identity,
+                AdvertisedUrl advertisedUrl) {
+            // votes at the end of a client's last call are signed with the declaration key; without one, none
+            LastCallVoter lastCallVoter = SignedVote.withKey(properties.declarationKey())
+                    .map(signatures -> new LastCallVoter(twoPhase, signatures, identity, advertisedUrl))
+                    .orElse(null);
+            FilterRegistrationBean<BranchFilter> registration = new FilterRegistrationBean<>(
+                    new BranchFilter(runner, properties.webBranchScope(), lastCallVoter));
             // after security filters (order -100): unauthenticated requests must not enlist anything
             registration.setOrder(0);
             return registration;

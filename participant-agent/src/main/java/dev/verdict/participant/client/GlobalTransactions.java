@@ -6,6 +6,7 @@ import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
+import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.TransactionBegun;
@@ -75,11 +76,20 @@ public final class GlobalTransactions {
      * decided; a status poll would wait for the deadline's ABORT.
      */
     public TransactionOutcome commit(long txId) {
+        return commit(txId, List.of());
+    }
+
+    /**
+     * {@link #commit(long)} with the participants' signed votes collected from the calls marked
+     * {@code Verdict-Prepare} ({@code CurrentTransaction.votes()}): the leader sends those participants no PREPARE.
+     */
+    public TransactionOutcome commit(long txId, List<String> votes) {
+        CommitRequest request = votes.isEmpty() ? null : new CommitRequest(votes);
         Instant giveUp = null;
         while (true) {
             RuntimeException unavailable;
             try {
-                return coordinator.commit(txId);
+                return coordinator.commit(txId, request);
             } catch (CoordinatorProblemException e) {
                 if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)
                         || e.is(ErrorCode.DECISION_PENDING)) {
@@ -134,8 +144,10 @@ public final class GlobalTransactions {
      */
     public TransactionOutcome execute(Duration timeout, List<ParticipantAddress> participants, TransactionWork work) {
         GlobalTransaction tx = begin(timeout, participants);
+        List<String> votes;
         try (CurrentTransaction.Scope scope = CurrentTransaction.enter(tx.txId(), tx.declaration())) {
             work.run(tx);
+            votes = CurrentTransaction.votes();
         } catch (Exception | Error failure) {
             try {
                 abort(tx.txId());
@@ -150,7 +162,7 @@ public final class GlobalTransactions {
             }
             throw new TransactionWorkException(tx.txId(), (Exception) failure);
         }
-        return commit(tx.txId());
+        return commit(tx.txId(), votes);
     }
 
     private TransactionOutcome awaitDecision(long txId, RuntimeException why, Instant giveUp) {

@@ -11,7 +11,9 @@ import org.springframework.http.client.ClientHttpResponse;
  * Adds {@code Verdict-Tx: <txId>} to outgoing requests made while a global transaction is current, so the
  * called participants run their work in its branch, and {@code Verdict-Tx-Declared} with the coordinator's seal
  * on the declared participants when there is one. A transaction header the caller set explicitly wins (and
- * then no seal of another transaction is added).
+ * then no seal of another transaction is added). On a call the app marked {@code Verdict-Prepare} (its last to
+ * that participant), the participant's signed vote in {@code Verdict-Vote} is kept for the commit
+ * ({@link CurrentTransaction#votes()}).
  */
 public final class VerdictTxPropagationInterceptor implements ClientHttpRequestInterceptor {
 
@@ -24,6 +26,13 @@ public final class VerdictTxPropagationInterceptor implements ClientHttpRequestI
                 CurrentTransaction.declaration().ifPresent(seal -> request.getHeaders().set(Headers.DECLARATION, seal));
             }
         });
-        return execution.execute(request, body);
+        ClientHttpResponse response = execution.execute(request, body);
+        if (request.getHeaders().containsHeader(Headers.PREPARE)) {
+            String vote = response.getHeaders().getFirst(Headers.VOTE);
+            if (vote != null) {
+                CurrentTransaction.addVote(vote);
+            }
+        }
+        return response;
     }
 }

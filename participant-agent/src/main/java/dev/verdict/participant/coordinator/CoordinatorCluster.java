@@ -2,6 +2,7 @@ package dev.verdict.participant.coordinator;
 
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
+import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
@@ -83,8 +84,8 @@ public final class CoordinatorCluster implements CoordinatorApi {
     }
 
     @Override
-    public TransactionOutcome commit(long txId) {
-        return call("commit of " + txId, api -> api.commit(txId));
+    public TransactionOutcome commit(long txId, CommitRequest request) {
+        return call("commit of " + txId, api -> api.commit(txId, request));
     }
 
     @Override

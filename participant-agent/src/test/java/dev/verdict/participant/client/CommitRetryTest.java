@@ -7,6 +7,7 @@ import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
+import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.Enlisted;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
@@ -67,7 +68,7 @@ class CommitRetryTest {
         }
 
         @Override
-        public TransactionOutcome commit(long txId) {
+        public TransactionOutcome commit(long txId, CommitRequest request) {
             if (commits.incrementAndGet() <= unavailableCommits) {
                 throw new CoordinatorUnavailableException("no coordinator node could serve commit of " + txId, null);
             }

@@ -27,8 +27,14 @@ public interface CoordinatorApi {
     @PostExchange(url = "/transactions/{txId}/participants", contentType = "application/json")
     Enlisted enlist(@PathVariable("txId") long txId, @RequestBody @Valid ParticipantAddress request);
 
-    @PostExchange("/transactions/{txId}/commit")
-    TransactionOutcome commit(@PathVariable("txId") long txId);
+    /** Commits; the body may carry the participants' signed votes ({@link CommitRequest}). */
+    @PostExchange(url = "/transactions/{txId}/commit", contentType = "application/json")
+    TransactionOutcome commit(@PathVariable("txId") long txId, @RequestBody(required = false) @Valid CommitRequest request);
+
+    /** A commit without votes: the leader sends every participant PREPARE. */
+    default TransactionOutcome commit(long txId) {
+        return commit(txId, null);
+    }
 
     @PostExchange("/transactions/{txId}/abort")
     TransactionOutcome abort(@PathVariable("txId") long txId);

@@ -1,16 +1,10 @@
 package dev.verdict.protocol.coordinator;
 
-import java.nio.ByteBuffer;
+import dev.verdict.protocol.SharedKeyMac;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The coordinator's seal on the participants a transaction declared at begin: what lets a declared participant
@@ -33,22 +27,16 @@ import javax.crypto.spec.SecretKeySpec;
 public final class DeclarationSeal {
 
     /** Shortest key accepted, in characters: a random key this long is as strong as HMAC-SHA256 gets. */
-    public static final int MIN_KEY_LENGTH = 32;
+    public static final int MIN_KEY_LENGTH = SharedKeyMac.MIN_KEY_LENGTH;
     /** Beyond this many declared participants no seal is made (the header would grow past what servers accept). */
     public static final int MAX_PARTICIPANTS = 64;
     private static final String VERSION = "v1";
-    private static final String ALGORITHM = "HmacSHA256";
-    private static final int TAG_BYTES = 16;
     private static final byte[] DOMAIN = "verdict-declared-participant".getBytes(StandardCharsets.UTF_8);
 
-    private final SecretKeySpec key;
+    private final SharedKeyMac mac;
 
     public DeclarationSeal(String key) {
-        if (key == null || key.length() < MIN_KEY_LENGTH) {
-            throw new IllegalArgumentException("a declaration key must be at least " + MIN_KEY_LENGTH
-                    + " characters long (it is a shared secret of the coordinators and the participants)");
-        }
-        this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        this.mac = new SharedKeyMac(key);
     }
 
     /** A seal with this key, or empty when no key is configured (null or blank): then nothing is sealed. */
@@ -92,35 +80,16 @@ public final class DeclarationSeal {
         if (sealedTxId != txId || deadlineMillis <= now.toEpochMilli()) {
             return Optional.empty();
         }
-        byte[] expected = tag(txId, deadlineMillis, participant).getBytes(StandardCharsets.US_ASCII);
+        String expected = tag(txId, deadlineMillis, participant);
         boolean found = false;
         for (int i = 3; i < parts.length; i++) {
             // every tag compared in constant time, and all of them: how far the search got tells nothing
-            found |= MessageDigest.isEqual(expected, parts[i].getBytes(StandardCharsets.US_ASCII));
+            found |= SharedKeyMac.sameTag(expected, parts[i]);
         }
         return found ? Optional.of(Instant.ofEpochMilli(deadlineMillis)) : Optional.empty();
     }
 
     private String tag(long txId, long deadlineMillis, ParticipantAddress participant) {
-        Mac mac;
-        try {
-            mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK always has " + ALGORITHM, e);
-        }
-        mac.update(DOMAIN);
-        mac.update(ByteBuffer.allocate(2 * Long.BYTES).putLong(txId).putLong(deadlineMillis).array());
-        // each string length-prefixed, so no two different (id, endpoint) pairs feed the MAC the same bytes
-        lengthPrefixed(mac, participant.participantId());
-        lengthPrefixed(mac, participant.endpoint());
-        byte[] full = mac.doFinal();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, TAG_BYTES));
-    }
-
-    private static void lengthPrefixed(Mac mac, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-        mac.update(bytes);
+        return mac.tag(DOMAIN, txId, deadlineMillis, participant.participantId(), participant.endpoint());
     }
 }

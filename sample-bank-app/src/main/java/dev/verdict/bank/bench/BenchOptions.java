@@ -12,7 +12,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         long initialBalance, long maxAmount, List<String> jvmOptions, Path jfrDirectory, Path report, Path dataDirectory,
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
         Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
-        Duration warmupAll, Duration failoverSettle, boolean declarationSeals, String clientFirst) {
+        Duration warmupAll, Duration failoverSettle, boolean declarationSeals, String clientFirst,
+        boolean votesOnLastCall) {
 
     static final List<String> CLIENT_FIRST = List.of("leader", "follower");
 
@@ -58,6 +59,10 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --declaration-seals=true   coordinators and agents share a declaration key, so the declared agents
                                          open their branches without an enlist call; false: they enlist (as
                                          before, answered from a coordinator's replica)
+              --votes-on-last-call=true  each leg of a verdict transfer is its shard's last call (Verdict-Prepare):
+                                         the agent prepares before it answers and the client carries its signed
+                                         vote to the commit, which sends it no PREPARE; false: the commit's
+                                         PREPARE round asks both agents (needs --declaration-seals)
               --client-first=leader      the node the verdict modes' client calls first (it stays with the node that
                                          answered last): leader, or follower (a commit asked of a follower)
               --seed=<random>
@@ -103,7 +108,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.duration("warmup-all", Duration.ofMinutes(5)),
                 line.duration("failover-settle", Duration.ofSeconds(60)),
                 line.flag("declaration-seals", true),
-                line.string("client-first", "leader"));
+                line.string("client-first", "leader"),
+                line.flag("votes-on-last-call", true));
         line.rejectUnknown();
         return options;
     }

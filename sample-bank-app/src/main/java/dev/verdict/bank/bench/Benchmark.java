@@ -198,7 +198,7 @@ public final class Benchmark {
                 }
                 GlobalTransactions client = client(bank);
                 FailoverRun failover = new FailoverRun(bank, shards,
-                        listener -> new VerdictTransfers(client, shardClients, options.transferTimeout(), listener), workload,
+                        listener -> new VerdictTransfers(client, shardClients, options.transferTimeout(), options.votesOnLastCall(), listener), workload,
                         line -> out.println("bench: " + line));
                 FailoverResult result = failover.once(options.failoverClients(), options.failoverRate(),
                         options.failoverBefore(), options.failoverAfter(), options.seed() + round, Duration.ofSeconds(30));
@@ -267,7 +267,7 @@ public final class Benchmark {
     private long unmeasuredVerdictTransfers(DemoTopology bank, TransferWorkload workload, List<ShardClient> shardClients,
             Duration duration, long seed) {
         return LoadRunner.run(LoadRunner.Settings.closedLoop(8, Duration.ZERO, duration, seed), workload::next,
-                new VerdictTransfers(client(bank), shardClients, options.transferTimeout(), (txId, at) -> { })).committed();
+                new VerdictTransfers(client(bank), shardClients, options.transferTimeout(), options.votesOnLastCall(), (txId, at) -> { })).committed();
     }
 
     private void measure(DemoTopology bank, String mode, int clients, List<ShardDb> shards, TransferWorkload workload,
@@ -297,7 +297,7 @@ public final class Benchmark {
             }
             case Modes.VERDICT -> {
                 VerdictTransfers verdict = new VerdictTransfers(client, shardClients, options.transferTimeout(),
-                        (txId, at) -> { }, options.warmup());
+                        options.votesOnLastCall(), (txId, at) -> { }, options.warmup());
                 result = LoadRunner.run(settings, source, verdict);
                 String steps = java.util.Arrays.stream(VerdictTransfers.Step.values())
                         .map(step -> String.format(Locale.ROOT, "%s %s / %s", step.label,

@@ -29,9 +29,10 @@ import org.springframework.web.client.RestClient;
  * Mode {@code verdict}: the full path, driven from the benchmark's JVM exactly as the bank gateway drives it, but
  * without the gateway's own HTTP hop: the starter's {@link GlobalTransactions} client begins the transaction on
  * the 3-node coordinator declaring the two shard agents (as the gateway does), the bank's {@link ShardClient} calls
- * them (debit and credit in account-id order, each carrying {@code Verdict-Tx}, so each agent enlists, which the
- * declaration makes a read, and opens its branch), and commit
- * runs the coordinator's PREPARE round and Raft decision. So every cost measured beyond raw-2pc is Verdict's.
+ * them (debit and credit in account-id order, each carrying {@code Verdict-Tx} and the begin's seal, so each agent
+ * opens its branch without asking; each leg is its shard's last call, so, marked {@code Verdict-Prepare}, the agent
+ * prepares before answering and the client carries its signed vote), and commit runs the coordinator's PREPARE
+ * round for the votes not carried, and the Raft decision. So every cost measured beyond raw-2pc is Verdict's.
  */
 final class VerdictTransfers implements TransferExecutor {
 
@@ -55,20 +56,23 @@ final class VerdictTransfers implements TransferExecutor {
     private final GlobalTransactions transactions;
     private final List<ShardClient> shards;
     private final Duration timeout;
+    private final boolean votesOnLastCall;
     private final BeginListener beginListener;
     private final long recordFrom;
     private final Map<Step, ConcurrentHistogram> steps = new EnumMap<>(Step.class);
 
-    VerdictTransfers(GlobalTransactions transactions, List<ShardClient> shards, Duration timeout, BeginListener beginListener) {
-        this(transactions, shards, timeout, beginListener, Duration.ZERO);
+    VerdictTransfers(GlobalTransactions transactions, List<ShardClient> shards, Duration timeout, boolean votesOnLastCall,
+            BeginListener beginListener) {
+        this(transactions, shards, timeout, votesOnLastCall, beginListener, Duration.ZERO);
     }
 
     /** Step times are recorded for committed transfers started {@code warmup} from now on. */
-    VerdictTransfers(GlobalTransactions transactions, List<ShardClient> shards, Duration timeout, BeginListener beginListener,
-            Duration warmup) {
+    VerdictTransfers(GlobalTransactions transactions, List<ShardClient> shards, Duration timeout, boolean votesOnLastCall,
+            BeginListener beginListener, Duration warmup) {
         this.transactions = transactions;
         this.shards = List.copyOf(shards);
         this.timeout = timeout;
+        this.votesOnLastCall = votesOnLastCall;
         this.beginListener = beginListener;
         this.recordFrom = System.nanoTime() + warmup.toNanos();
         for (Step step : Step.values()) {
@@ -118,10 +122,11 @@ final class VerdictTransfers implements TransferExecutor {
                 int leg = 2;
                 for (long account : accounts) {
                     ShardClient shard = shardOf(account);
+                    boolean lastCall = votesOnLastCall && (leg == 3 || shard != shardOf(accounts[1]));
                     if (account == transfer.from()) {
-                        shard.debit(account, transferId, transfer.amount());
+                        shard.debit(account, transferId, transfer.amount(), lastCall);
                     } else {
-                        shard.credit(account, transferId, transfer.amount());
+                        shard.credit(account, transferId, transfer.amount(), lastCall);
                     }
                     at[leg++] = System.nanoTime();
                 }

@@ -7,6 +7,7 @@ import dev.verdict.bank.shard.api.LedgerRow;
 import dev.verdict.bank.shard.api.MoveRequest;
 import dev.verdict.bank.shard.api.MoveResult;
 import dev.verdict.bank.shard.api.ShardPaths;
+import dev.verdict.protocol.Headers;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.participant.ParticipantAddressApi;
 import java.time.Duration;
@@ -73,13 +74,28 @@ public final class ShardClient {
         return known;
     }
 
-    public MoveResult debit(long accountId, UUID transferId, long amount) {
-        return call(() -> http.post().uri(ShardPaths.DEBIT, accountId).body(new MoveRequest(transferId, amount))
-                .retrieve().body(MoveResult.class));
+    /**
+     * Debits the account in the current transaction's branch on this shard. {@code lastCall}: the transfer calls
+     * this shard no more, so the call is marked {@code Verdict-Prepare} and the shard prepares its branch before
+     * it answers (its signed vote goes with the commit, which then sends this shard no PREPARE).
+     */
+    public MoveResult debit(long accountId, UUID transferId, long amount, boolean lastCall) {
+        return move(ShardPaths.DEBIT, accountId, transferId, amount, lastCall);
     }
 
-    public MoveResult credit(long accountId, UUID transferId, long amount) {
-        return call(() -> http.post().uri(ShardPaths.CREDIT, accountId).body(new MoveRequest(transferId, amount))
+    /** Credits the account in the current transaction's branch on this shard; {@code lastCall} as for a debit. */
+    public MoveResult credit(long accountId, UUID transferId, long amount, boolean lastCall) {
+        return move(ShardPaths.CREDIT, accountId, transferId, amount, lastCall);
+    }
+
+    private MoveResult move(String path, long accountId, UUID transferId, long amount, boolean lastCall) {
+        return call(() -> http.post().uri(path, accountId)
+                .headers(headers -> {
+                    if (lastCall) {
+                        headers.set(Headers.PREPARE, "true");
+                    }
+                })
+                .body(new MoveRequest(transferId, amount))
                 .retrieve().body(MoveResult.class));
     }
 

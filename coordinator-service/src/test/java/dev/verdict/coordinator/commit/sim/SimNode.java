@@ -7,6 +7,7 @@ import dev.verdict.coordinator.commit.ParticipantGateway;
 import dev.verdict.coordinator.commit.Scheduler;
 import dev.verdict.coordinator.commit.TransactionCoordinator;
 import dev.verdict.coordinator.commit.TwoPhaseCommitDriver;
+import dev.verdict.coordinator.commit.VoteCheck;
 import dev.verdict.coordinator.log.DecisionLog;
 import dev.verdict.coordinator.log.LocalReplica;
 import dev.verdict.coordinator.log.LogListener;
@@ -58,7 +59,8 @@ final class SimNode {
         DecisionWaiter waiter = new DecisionWaiter(nodeLog, scheduler);
         driver = new TwoPhaseCommitDriver(nodeLog, network, scheduler, driverSettings);
         coordinator = new TransactionCoordinator(nodeLog, waiter, driver, scheduler,
-                new CoordinatorSettings(2_000, 5_000, driverSettings.prepareGraceMillis()));
+                new CoordinatorSettings(2_000, 5_000, driverSettings.prepareGraceMillis()),
+                VoteCheck.withKey(Simulation.DECLARATION_KEY));
         driver.start();
     }
 

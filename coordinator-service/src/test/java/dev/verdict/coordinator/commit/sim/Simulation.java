@@ -8,7 +8,9 @@ import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
+import dev.verdict.protocol.participant.SignedVote;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +29,11 @@ final class Simulation {
     private static final long FAULT_PHASE_MILLIS = 20_000;
     private static final long HEAL_PHASE_MILLIS = 40_000;
     private static final int TRANSACTIONS = 60;
+    /** The coordinators' declaration key: participants sign the votes clients carry with it. */
+    static final String DECLARATION_KEY = "the-simulated-clusters-declaration-key";
+    private static final SignedVote SIGNED = new SignedVote(DECLARATION_KEY);
+    /** What a client that forges votes has: some key, never the cluster's. */
+    private static final SignedVote FORGED = new SignedVote("a-key-the-cluster-does-not-have-0000");
 
     private final long seed;
     private final Random random;
@@ -38,6 +45,10 @@ final class Simulation {
     private final Map<Long, TxState> firstDecision = new HashMap<>();
     private final Map<Long, List<String>> enlisted = new HashMap<>();
     private final Map<Long, TxState> toldClient = new HashMap<>();
+    /** The votes each client carries to its commit: genuine ones (a last call's vote) and forged ones. */
+    private final Map<Long, List<String>> carriedVotes = new HashMap<>();
+    private int genuineVotes;
+    private int forgedVotes;
     private final List<String> violations = new ArrayList<>();
     private final List<String> faults = new ArrayList<>();
 
@@ -80,13 +91,14 @@ final class Simulation {
     }
 
     /** Decisions by outcome and what clients were told, so a test can see the run did real work. */
-    record Summary(long committed, long aborted, long toldCommitted, int faults) {
+    record Summary(long committed, long aborted, long toldCommitted, int faults, int genuineVotes, int forgedVotes) {
     }
 
     Summary summary() {
         long committed = firstDecision.values().stream().filter(s -> s == TxState.COMMITTED).count();
         long toldCommitted = toldClient.values().stream().filter(s -> s == TxState.COMMITTED).count();
-        return new Summary(committed, firstDecision.size() - committed, toldCommitted, faults.size());
+        return new Summary(committed, firstDecision.size() - committed, toldCommitted, faults.size(), genuineVotes,
+                forgedVotes);
     }
 
     // ---- clients -------------------------------------------------------------------------------------------
@@ -131,9 +143,28 @@ final class Simulation {
                 inTx.add(next.id);
             }
             if (next.openBranch(tx.txId(), view.deadlineMillis())) {
+                maybeCarryVote(tx.txId(), next);
                 enlistThenFinish(tx, rest);
             }
         });
+    }
+
+    /**
+     * Some clients mark their call as the last to the participant, which then votes at once and signs its vote
+     * for the client to carry to the commit; some clients carry a YES they forged for a branch that never
+     * prepared, which the leader must not believe (the COMMIT would reach an open branch: a violation).
+     */
+    private void maybeCarryVote(long txId, SimParticipant participant) {
+        ParticipantAddress address = new ParticipantAddress(participant.id, "sim://" + participant.id);
+        double dice = random.nextDouble();
+        if (dice < 0.4) {
+            carriedVotes.computeIfAbsent(txId, id -> new ArrayList<>())
+                    .add(SIGNED.sign(txId, participant.prepare(txId).vote(), address));
+            genuineVotes++;
+        } else if (dice < 0.5) {
+            carriedVotes.computeIfAbsent(txId, id -> new ArrayList<>()).add(FORGED.sign(txId, Vote.YES, address));
+            forgedVotes++;
+        }
     }
 
     private void finish(long txId) {
@@ -142,7 +173,7 @@ final class Simulation {
         if (via == null || dice < 0.1) {
             return; // the client died before committing
         }
-        var outcome = dice < 0.25 ? via.coordinator.abort(txId) : via.coordinator.commit(txId);
+        var outcome = dice < 0.25 ? via.coordinator.abort(txId) : via.coordinator.commit(txId, carriedVotes.getOrDefault(txId, List.of()));
         if (dice > 0.9) {
             stragglerEnlist(txId); // races the commit: the frozen participant set must still be all-or-nothing
         }

@@ -56,12 +56,16 @@ public class TransferService {
                     .map(leg -> shards.forAccount(leg.accountId())).toList();
             TransactionOutcome outcome = transactions.execute(timeout, ShardClient.participantsOf(legShards), tx -> {
                 txId.set(tx.txId());
-                for (Transfer.Leg leg : transfer.legsInAccountOrder()) {
-                    ShardClient shard = shards.forAccount(leg.accountId());
+                List<Transfer.Leg> legs = transfer.legsInAccountOrder();
+                for (int i = 0; i < legs.size(); i++) {
+                    Transfer.Leg leg = legs.get(i);
+                    ShardClient shard = legShards.get(i);
+                    // the last leg on a shard lets it prepare at once (and carry its vote to the commit)
+                    boolean lastCall = legShards.lastIndexOf(shard) == i;
                     if (leg.debit()) {
-                        shard.debit(leg.accountId(), transfer.transferId(), transfer.amount());
+                        shard.debit(leg.accountId(), transfer.transferId(), transfer.amount(), lastCall);
                     } else {
-                        shard.credit(leg.accountId(), transfer.transferId(), transfer.amount());
+                        shard.credit(leg.accountId(), transfer.transferId(), transfer.amount(), lastCall);
                     }
                 }
             });

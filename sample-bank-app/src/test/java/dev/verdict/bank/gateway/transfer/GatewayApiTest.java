@@ -2,6 +2,7 @@ package dev.verdict.bank.gateway.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
@@ -124,7 +125,7 @@ class GatewayApiTest {
 
     @Test
     void insufficientFundsIsA409NamingTheAbortedTransaction() {
-        when(shard.debit(any(Long.class), any(UUID.class), any(Long.class))).thenThrow(failure(BankError.INSUFFICIENT_FUNDS, Map.of()));
+        when(shard.debit(any(Long.class), any(UUID.class), any(Long.class), anyBoolean())).thenThrow(failure(BankError.INSUFFICIENT_FUNDS, Map.of()));
         MvcTestResult result = transfer("{\"from\":1,\"to\":2,\"amount\":50000}");
         assertProblem(result, 409, BankError.INSUFFICIENT_FUNDS);
         assertThat(result).bodyJson().extractingPath("$.txId").isEqualTo(42);
@@ -133,7 +134,7 @@ class GatewayApiTest {
 
     @Test
     void anUnreachableShardAbortsTheTransfer() {
-        when(shard.credit(any(Long.class), any(UUID.class), any(Long.class))).thenThrow(failure(BankError.SHARD_UNAVAILABLE, Map.of()));
+        when(shard.credit(any(Long.class), any(UUID.class), any(Long.class), anyBoolean())).thenThrow(failure(BankError.SHARD_UNAVAILABLE, Map.of()));
         MvcTestResult result = transfer("{\"from\":1,\"to\":2,\"amount\":5}");
         assertThat(result).hasStatusOk();
         assertThat(result).bodyJson().extractingPath("$.state").isEqualTo("ABORTED");
@@ -142,7 +143,7 @@ class GatewayApiTest {
 
     @Test
     void aRetryOfACommittedTransferAnswersTheFirstCommit() {
-        when(shard.debit(any(Long.class), any(UUID.class), any(Long.class)))
+        when(shard.debit(any(Long.class), any(UUID.class), any(Long.class), anyBoolean()))
                 .thenThrow(failure(BankError.DUPLICATE_TRANSFER, Map.of("txId", 7)));
         MvcTestResult result = mvc.post().uri("/api/transfers").contentType(MediaType.APPLICATION_JSON)
                 .header("Idempotency-Key", "order-1").content("{\"from\":1,\"to\":2,\"amount\":3}").exchange();
