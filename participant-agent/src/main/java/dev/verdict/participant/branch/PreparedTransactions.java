@@ -36,7 +36,7 @@ public final class PreparedTransactions {
         }
     }
 
-    static boolean isPrepared(Connection connection, GlobalTransactionId gid) throws SQLException {
+    private static boolean isPrepared(Connection connection, GlobalTransactionId gid) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT 1 FROM pg_prepared_xacts WHERE gid = ? AND database = current_database()")) {
             statement.setString(1, gid.toString());
