@@ -1,6 +1,7 @@
 package dev.verdict.bank.bench;
 
 import dev.verdict.bank.gateway.ShardClient;
+import dev.verdict.bank.gateway.ShardClients;
 import dev.verdict.bank.gateway.ShardFailure;
 import dev.verdict.bank.loadgen.Outcome;
 import dev.verdict.bank.loadgen.Transfer;
@@ -12,10 +13,8 @@ import dev.verdict.participant.coordinator.CoordinatorProblemException;
 import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
-import dev.verdict.protocol.http.InternalHttpClients;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
@@ -86,16 +85,9 @@ final class VerdictTransfers implements TransferExecutor {
         return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    /** One {@link ShardClient} per agent URL (shard-index order), on one HTTP/1.1 client that keeps connections alive. */
+    /** One {@link ShardClient} per agent URL (shard-index order), as the gateway builds them. */
     static List<ShardClient> shardClients(List<URI> agentUrls) {
-        RestClient.Builder builder = RestClient.builder()
-                .requestFactory(InternalHttpClients.requestFactory(Duration.ofSeconds(2), Duration.ofSeconds(15)))
-                .requestInterceptor(new VerdictTxPropagationInterceptor());
-        List<ShardClient> clients = new ArrayList<>();
-        for (int shard = 0; shard < agentUrls.size(); shard++) {
-            clients.add(new ShardClient(shard, builder.clone().baseUrl(agentUrls.get(shard).toString()).build()));
-        }
-        return clients;
+        return ShardClients.connect(agentUrls, RestClient.builder().requestInterceptor(new VerdictTxPropagationInterceptor()));
     }
 
     private void record(Step step, long nanos) {

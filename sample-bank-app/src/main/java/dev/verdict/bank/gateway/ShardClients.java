@@ -27,13 +27,21 @@ public class ShardClients {
                     + bank.shardCount() + ": give one URL per shard, in shard-index order");
         }
         this.sharding = bank.sharding();
+        this.clients = connect(urls, builder);
+    }
+
+    /**
+     * One {@link ShardClient} per agent URL (shard-index order), built from {@code builder} (which should carry the
+     * {@code Verdict-Tx} propagation interceptor) on one pooled, keep-alive HTTP client.
+     */
+    public static List<ShardClient> connect(List<URI> urls, RestClient.Builder builder) {
         // a branch call may wait for row locks (lock_timeout)
         ClientHttpRequestFactory requests = InternalHttpClients.requestFactory(Duration.ofSeconds(2), Duration.ofSeconds(15));
         List<ShardClient> all = new ArrayList<>();
         for (int shard = 0; shard < urls.size(); shard++) {
             all.add(new ShardClient(shard, builder.clone().baseUrl(urls.get(shard).toString()).requestFactory(requests).build()));
         }
-        this.clients = List.copyOf(all);
+        return List.copyOf(all);
     }
 
     public Sharding sharding() {
