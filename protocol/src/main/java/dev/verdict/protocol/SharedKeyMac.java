@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -32,11 +31,6 @@ public final class SharedKeyMac {
                     + " characters long (it is a shared secret of the coordinators and the participants)");
         }
         this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), ALGORITHM);
-    }
-
-    /** A MAC with this key, or empty when no key is configured (null or blank). */
-    public static Optional<SharedKeyMac> withKey(String key) {
-        return key == null || key.isBlank() ? Optional.empty() : Optional.of(new SharedKeyMac(key));
     }
 
     /**

@@ -3,8 +3,6 @@ package dev.verdict.participant.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.participant.client.GlobalTransactions;
-import dev.verdict.participant.context.VerdictTxPropagationInterceptor;
-import dev.verdict.participant.coordinator.CoordinatorClusterFactory;
 import dev.verdict.participant.support.Shard;
 import dev.verdict.protocol.Headers;
 import dev.verdict.protocol.TxState;
@@ -15,7 +13,6 @@ import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.participant.SignedVote;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +44,14 @@ class CarriedVotesTest {
 
     @Test
     void aLastCallPreparesItsBranchAndItsCarriedVoteSparesThePrepare() {
-        TransactionBegun begun = beginDeclaringBoth();
+        TransactionBegun begun = fixture.beginDeclaringBoth(TIMEOUT);
 
         ResponseEntity<String> debit = move(fixture.shardA(), begun, "/accounts/alice/debit?amount=10", true);
         ResponseEntity<String> credit = move(fixture.shardB(), begun, "/accounts/bob/credit?amount=10", true);
         assertThat(debit.getStatusCode().value()).isEqualTo(200);
         assertThat(credit.getStatusCode().value()).isEqualTo(200);
-        assertThat(fixture.pgA().preparedGids()).as("prepared before the commit").containsExactly(fixture.shardA().gid(begun.txId()));
+        assertThat(fixture.pgA().preparedGids()).as("prepared before the commit")
+                .containsExactly(fixture.shardA().gid(begun.txId()));
         assertThat(fixture.pgB().preparedGids()).containsExactly(fixture.shardB().gid(begun.txId()));
         List<String> votes = List.of(vote(debit), vote(credit));
         assertThat(votes).allSatisfy(vote -> assertThat(vote).contains(".YES."));
@@ -76,7 +74,7 @@ class CarriedVotesTest {
      */
     @Test
     void aVoteThatDoesNotCheckOutIsIgnoredAndThatParticipantIsAskedToPrepare() {
-        TransactionBegun begun = beginDeclaringBoth();
+        TransactionBegun begun = fixture.beginDeclaringBoth(TIMEOUT);
         assertThat(move(fixture.shardA(), begun, "/accounts/alice/debit?amount=10", false).getHeaders()
                 .containsHeader(Headers.VOTE)).as("an unmarked call gets no vote").isFalse();
         ResponseEntity<String> credit = move(fixture.shardB(), begun, "/accounts/bob/credit?amount=10", true);
@@ -107,7 +105,7 @@ class CarriedVotesTest {
 
     @Test
     void aLastCallWhoseWorkFailsPreparesNothingAndGetsNoVote() {
-        TransactionBegun begun = beginDeclaringBoth();
+        TransactionBegun begun = fixture.beginDeclaringBoth(TIMEOUT);
 
         ResponseEntity<String> failed = move(fixture.shardA(), begun, "/accounts/nobody/debit?amount=10", true);
 
@@ -119,14 +117,11 @@ class CarriedVotesTest {
 
     @Test
     void theStartersClientCarriesTheVotesOfTheCallsMarkedPrepare() {
-        GlobalTransactions transactions = new GlobalTransactions(
-                CoordinatorClusterFactory.create(RestClient.builder(), List.of(URI.create(fixture.coordinator().cluster()
-                        .awaitLeader().url())), Duration.ofSeconds(1), Duration.ofSeconds(20)),
-                TIMEOUT, Duration.ofSeconds(10), Clock.systemUTC());
-        RestClient toA = RestClient.builder().baseUrl(fixture.shardA().url().toString())
-                .requestInterceptor(new VerdictTxPropagationInterceptor()).build();
-        RestClient toB = RestClient.builder().baseUrl(fixture.shardB().url().toString())
-                .requestInterceptor(new VerdictTxPropagationInterceptor()).build();
+        // votes count only at the leader: the client asks it
+        GlobalTransactions transactions = TwoShardsWithRealCoordinator.globalTransactions(
+                List.of(URI.create(fixture.coordinator().cluster().awaitLeader().url())), TIMEOUT);
+        RestClient toA = TwoShardsWithRealCoordinator.propagatingClient(fixture.shardA());
+        RestClient toB = TwoShardsWithRealCoordinator.propagatingClient(fixture.shardB());
 
         List<ParticipantAddress> declared = List.of(fixture.shardA().address(), fixture.shardB().address());
         TransactionOutcome outcome = transactions.execute(TIMEOUT, declared, tx -> {
@@ -142,10 +137,6 @@ class CarriedVotesTest {
         assertThat(fixture.pgB().balance("bob")).isEqualTo(80);
         assertThat(fixture.shardA().gate().arrived("prepare", outcome.txId())).isFalse();
         assertThat(fixture.shardB().gate().arrived("prepare", outcome.txId())).isFalse();
-    }
-
-    private static TransactionBegun beginDeclaringBoth() {
-        return fixture.coordinator().beginAnswer(TIMEOUT, List.of(fixture.shardA().address(), fixture.shardB().address()));
     }
 
     private static ResponseEntity<String> move(Shard shard, TransactionBegun begun, String path, boolean lastCall) {

@@ -3,8 +3,6 @@ package dev.verdict.participant.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.participant.client.GlobalTransactions;
-import dev.verdict.participant.coordinator.CoordinatorClusterFactory;
-import dev.verdict.participant.context.VerdictTxPropagationInterceptor;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.DeclarationSeal;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
@@ -12,7 +10,6 @@ import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,8 +43,7 @@ class SealedDeclarationsTest {
 
     @Test
     void declaredParticipantsOpenTheirBranchesOnTheSealAndCommit() {
-        TransactionBegun begun = fixture.coordinator().beginAnswer(TIMEOUT,
-                List.of(fixture.shardA().address(), fixture.shardB().address()));
+        TransactionBegun begun = fixture.beginDeclaringBoth(TIMEOUT);
         assertThat(begun.declaration()).as("the begin's answer seals the declared participants").isNotNull();
 
         assertThat(fixture.shardA().debit(begun.txId(), begun.declaration(), "alice", 10).getStatusCode().value())
@@ -65,14 +61,10 @@ class SealedDeclarationsTest {
 
     @Test
     void theStartersClientForwardsTheSealWithTheTransaction() {
-        GlobalTransactions transactions = new GlobalTransactions(
-                CoordinatorClusterFactory.create(RestClient.builder(), fixture.coordinator().urls(),
-                        Duration.ofSeconds(1), Duration.ofSeconds(20)),
-                TIMEOUT, Duration.ofSeconds(10), Clock.systemUTC());
-        RestClient toA = RestClient.builder().baseUrl(fixture.shardA().url().toString())
-                .requestInterceptor(new VerdictTxPropagationInterceptor()).build();
-        RestClient toB = RestClient.builder().baseUrl(fixture.shardB().url().toString())
-                .requestInterceptor(new VerdictTxPropagationInterceptor()).build();
+        GlobalTransactions transactions =
+                TwoShardsWithRealCoordinator.globalTransactions(fixture.coordinator().urls(), TIMEOUT);
+        RestClient toA = TwoShardsWithRealCoordinator.propagatingClient(fixture.shardA());
+        RestClient toB = TwoShardsWithRealCoordinator.propagatingClient(fixture.shardB());
 
         List<ParticipantAddress> declared = List.of(fixture.shardA().address(), fixture.shardB().address());
         TransactionOutcome outcome = transactions.execute(TIMEOUT, declared, tx -> {

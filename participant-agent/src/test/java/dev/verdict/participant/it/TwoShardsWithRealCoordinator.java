@@ -2,11 +2,16 @@ package dev.verdict.participant.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.participant.client.GlobalTransactions;
+import dev.verdict.participant.context.VerdictTxPropagationInterceptor;
+import dev.verdict.participant.coordinator.CoordinatorClusterFactory;
 import dev.verdict.participant.support.ParticipantGate;
 import dev.verdict.participant.support.RealCoordinator;
 import dev.verdict.participant.support.Shard;
 import dev.verdict.participant.support.TestPostgres;
+import dev.verdict.protocol.coordinator.TransactionBegun;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.web.client.RestClient;
 
 /**
  * Two real agents on real PostgreSQL with the real coordinator (3-node Raft group), for a test class that
@@ -96,6 +102,23 @@ final class TwoShardsWithRealCoordinator
         assertThat(shardA.debit(txId, "alice", amount).getStatusCode().value()).isEqualTo(200);
         assertThat(shardB.credit(txId, "bob", amount).getStatusCode().value()).isEqualTo(200);
         return txId;
+    }
+
+    /** A begin declaring shard-a and shard-b, with the coordinator's whole answer (its seal among it). */
+    TransactionBegun beginDeclaringBoth(Duration timeout) {
+        return coordinator.beginAnswer(timeout, List.of(shardA.address(), shardB.address()));
+    }
+
+    /** The starter's client, on {@code coordinatorUrls}. */
+    static GlobalTransactions globalTransactions(List<URI> coordinatorUrls, Duration timeout) {
+        return new GlobalTransactions(CoordinatorClusterFactory.create(RestClient.builder(), coordinatorUrls,
+                Duration.ofSeconds(1), Duration.ofSeconds(20)), timeout, Duration.ofSeconds(10), Clock.systemUTC());
+    }
+
+    /** A client of {@code shard}'s app whose calls carry the current transaction, as an app's RestClient does. */
+    static RestClient propagatingClient(Shard shard) {
+        return RestClient.builder().baseUrl(shard.url().toString())
+                .requestInterceptor(new VerdictTxPropagationInterceptor()).build();
     }
 
     RealCoordinator coordinator() {

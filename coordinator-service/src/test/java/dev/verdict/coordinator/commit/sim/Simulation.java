@@ -173,7 +173,9 @@ final class Simulation {
         if (via == null || dice < 0.1) {
             return; // the client died before committing
         }
-        var outcome = dice < 0.25 ? via.coordinator.abort(txId) : via.coordinator.commit(txId, carriedVotes.getOrDefault(txId, List.of()));
+        var outcome = dice < 0.25
+                ? via.coordinator.abort(txId)
+                : via.coordinator.commit(txId, carriedVotes.getOrDefault(txId, List.of()));
         if (dice > 0.9) {
             stragglerEnlist(txId); // races the commit: the frozen participant set must still be all-or-nothing
         }
