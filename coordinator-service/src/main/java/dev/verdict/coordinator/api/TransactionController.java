@@ -3,8 +3,11 @@ package dev.verdict.coordinator.api;
 import dev.verdict.coordinator.cluster.ClusterView;
 import dev.verdict.coordinator.commit.CoordinatorException;
 import dev.verdict.coordinator.commit.TransactionCoordinator;
+import dev.verdict.coordinator.cluster.CoordinatorProperties;
+import dev.verdict.coordinator.txn.DeferredBegin;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.protocol.ErrorCode;
+import dev.verdict.protocol.coordinator.AbortRequest;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CommitRequest;
@@ -33,11 +36,14 @@ class TransactionController implements CoordinatorApi {
     private final TransactionCoordinator coordinator;
     private final ClusterView cluster;
     private final BeginDeclarations declarations;
+    private final long defaultTimeoutMillis;
 
-    TransactionController(TransactionCoordinator coordinator, ClusterView cluster, BeginDeclarations declarations) {
+    TransactionController(TransactionCoordinator coordinator, ClusterView cluster, BeginDeclarations declarations,
+            CoordinatorProperties properties) {
         this.coordinator = coordinator;
         this.cluster = cluster;
         this.declarations = declarations;
+        this.defaultTimeoutMillis = properties.defaultTransactionTimeout().toMillis();
     }
 
     @Override
@@ -50,9 +56,23 @@ class TransactionController implements CoordinatorApi {
         Long timeoutMs = request == null ? null : request.timeoutMs();
         List<ParticipantAddress> participants = request == null ? List.of() : request.participants();
         requireOneEndpointEach(participants);
-        TransactionView view = Await.result(coordinator.begin(timeoutMs, idempotencyKey, participants));
+        boolean deferred = request != null && request.wantsDeferred() && deferrable(timeoutMs, idempotencyKey, participants);
+        TransactionView view = Await.result(deferred
+                ? coordinator.beginDeferred(timeoutMs, participants)
+                : coordinator.begin(timeoutMs, idempotencyKey, participants));
         return new TransactionBegun(view.txId(), view.state(), Instant.ofEpochMilli(view.deadlineMillis()),
-                declarations.sealOf(view));
+                declarations.sealOf(view), deferred);
+    }
+
+    /**
+     * A deferred begin is granted when its commit or abort can bring the Begin back sealed (participants declared,
+     * a declaration key), nothing asks for the same transaction on a retry (no Idempotency-Key: a deferred begin
+     * whose answer is lost leaves nothing behind), and its deadline falls within the life of an id block.
+     */
+    private boolean deferrable(Long timeoutMs, String idempotencyKey, List<ParticipantAddress> participants) {
+        long timeout = timeoutMs == null ? defaultTimeoutMillis : timeoutMs;
+        return idempotencyKey == null && !participants.isEmpty() && declarations.canSeal()
+                && timeout <= BeginTransactionRequest.MAX_DEFERRED_TIMEOUT_MS;
     }
 
     private static void requireOneEndpointEach(List<ParticipantAddress> participants) {
@@ -74,12 +94,18 @@ class TransactionController implements CoordinatorApi {
 
     @Override
     public TransactionOutcome commit(long txId, CommitRequest request) {
-        return Responses.outcome(Await.result(coordinator.commit(txId, request == null ? List.of() : request.votes())));
+        if (request == null) {
+            return Responses.outcome(Await.result(coordinator.commit(txId, List.of())));
+        }
+        DeferredBegin begin = declarations.deferredBegin(txId, request.participants(), request.declaration());
+        return Responses.outcome(Await.result(coordinator.commit(txId, request.votes(), begin)));
     }
 
     @Override
-    public TransactionOutcome abort(long txId) {
-        return Responses.outcome(Await.result(coordinator.abort(txId)));
+    public TransactionOutcome abort(long txId, AbortRequest request) {
+        DeferredBegin begin = request == null ? null
+                : declarations.deferredBegin(txId, request.participants(), request.declaration());
+        return Responses.outcome(Await.result(coordinator.abort(txId, begin)));
     }
 
     @Override

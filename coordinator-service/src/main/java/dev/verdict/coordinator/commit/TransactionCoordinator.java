@@ -1,7 +1,9 @@
 package dev.verdict.coordinator.commit;
 
 import dev.verdict.coordinator.log.DecisionLog;
+import dev.verdict.coordinator.txn.DeferredBegin;
 import dev.verdict.coordinator.txn.Outcome;
+import dev.verdict.coordinator.txn.ParticipantView;
 import dev.verdict.coordinator.txn.Refusal;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCommand;
@@ -9,9 +11,11 @@ import dev.verdict.coordinator.txn.TxQuery;
 import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.participant.SignedVote;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +37,7 @@ public final class TransactionCoordinator {
     private final Scheduler scheduler;
     private final CoordinatorSettings settings;
     private final VoteCheck voteCheck;
+    private final DeferredIds deferredIds;
 
     /** A coordinator that counts no vote carried with a commit (no declaration key). */
     public TransactionCoordinator(DecisionLog log, DecisionWaiter waiter, PrepareAhead prepareAhead,
@@ -48,6 +53,7 @@ public final class TransactionCoordinator {
         this.scheduler = scheduler;
         this.settings = settings;
         this.voteCheck = voteCheck;
+        this.deferredIds = new DeferredIds(log, scheduler);
     }
 
     /** Begins a transaction; the participants declared are enlisted by the same log entry. */
@@ -61,6 +67,23 @@ public final class TransactionCoordinator {
                                     + " with timeoutMs " + (refused.current().deadlineMillis()
                                     - refused.current().beganAtMillis()));
             default -> throw unexpected(result);
+        });
+    }
+
+    /**
+     * A deferred begin: an id from this node's reserved block and a deadline, nothing logged. The Begin is logged
+     * with the transaction's first StartCommit or decision ({@link #commit(long, List, DeferredBegin)},
+     * {@link #abort(long, DeferredBegin)}); until then the table does not hold it, and a status read logs its
+     * ABORT ({@link #status}). The caller checks that a deferred begin is allowed (docs/protocol.md).
+     */
+    public CompletableFuture<TransactionView> beginDeferred(Long timeoutMs, List<ParticipantAddress> participants) {
+        long timeout = timeoutMs == null ? settings.defaultTimeoutMillis() : timeoutMs;
+        List<ParticipantView> declared = participants.stream()
+                .map(p -> new ParticipantView(p.participantId(), p.endpoint(), null, false))
+                .toList();
+        return deferredIds.next().thenApply(txId -> {
+            long now = scheduler.nowMillis();
+            return new TransactionView(txId, TxState.ACTIVE, now, now + timeout, declared, 0, 0, null);
         });
     }
 
@@ -84,7 +107,7 @@ public final class TransactionCoordinator {
                     : proposeEnlist(txId, participantId, endpoint);
         }
         // This replica has not applied the Begin yet (a follower a moment behind): the leader's state tells.
-        return status(txId).thenCompose(current -> current.isPresent() && holds(current.get(), participantId, endpoint)
+        return read(txId).thenCompose(current -> current.isPresent() && holds(current.get(), participantId, endpoint)
                 ? CompletableFuture.completedFuture(current.get())
                 : proposeEnlist(txId, participantId, endpoint));
     }
@@ -138,15 +161,72 @@ public final class TransactionCoordinator {
         return freezeThroughTheLog(txId, true);
     }
 
+    /**
+     * {@link #commit(long, List)} of a transaction whose begin was deferred: {@code begin} is its declaration,
+     * checked by the caller. When this replica does not hold the transaction, the Begin goes with the commit:
+     * with a carried vote that checks out from every participant, the whole commit is one entry, a COMMIT (or an
+     * ABORT for a NO) that logs the Begin too, and needs no leader round; otherwise a StartCommit logs it and the
+     * leader's round decides. Asked again after it was logged, the Begin is ignored and the answer is the same.
+     */
+    public CompletableFuture<TransactionView> commit(long txId, List<String> votes, DeferredBegin begin) {
+        if (begin == null || held(txId).isPresent()) {
+            return commit(txId, votes);
+        }
+        TransactionView declared = declaredView(txId, begin);
+        Map<String, Vote> carried = new LinkedHashMap<>();
+        checked(declared, votes).forEach(vote -> carried.put(vote.participantId(), vote.vote()));
+        if (carried.size() < begin.participants().size()) {
+            return freezeThroughTheLog(txId, true, begin);
+        }
+        Optional<String> against = carried.entrySet().stream()
+                .filter(vote -> !vote.getValue().allowsCommit())
+                .map(vote -> "participant " + vote.getKey() + " voted NO")
+                .findFirst();
+        if (against.isPresent()) {
+            return decide(new TxCommand.Decide(txId, Outcome.ABORT, carried, against.get(), Map.of(), begin));
+        }
+        Map<String, String> askedAt = new LinkedHashMap<>();
+        begin.participants().forEach(p -> askedAt.put(p.participantId(), p.endpoint()));
+        return log.propose(new TxCommand.Decide(txId, Outcome.COMMIT, carried, null, askedAt, begin))
+                .thenCompose(result -> switch (result) {
+                    case TxResult.Applied(TransactionView view) -> CompletableFuture.completedFuture(view);
+                    case TxResult.Refused refused when refused.refusal() == Refusal.DEADLINE_PASSED ->
+                            decide(new TxCommand.Decide(txId, Outcome.ABORT, carried,
+                                    "deadline passed before commit", Map.of(), begin));
+                    case TxResult.Refused refused when refused.refusal() == Refusal.PARTICIPANTS_MISMATCH
+                            || refused.refusal() == Refusal.COMMIT_NOT_STARTED ->
+                            freezeThroughTheLog(txId, true, begin); // logged meanwhile in another shape: a round
+                    case TxResult.Refused refused -> throw refusedError(txId, refused);
+                    default -> throw unexpected(result);
+                });
+    }
+
+    private static TransactionView declaredView(long txId, DeferredBegin begin) {
+        List<ParticipantView> declared = begin.participants().stream()
+                .map(p -> new ParticipantView(p.participantId(), p.endpoint(), null, false))
+                .toList();
+        return new TransactionView(txId, TxState.ACTIVE, 0, begin.deadlineMillis(), declared, 0, 0, null);
+    }
+
+    private Optional<TransactionView> held(long txId) {
+        return log.replica().read(table -> table.query(new TxQuery.Get(txId))).stream().findFirst();
+    }
+
     private CompletableFuture<TransactionView> freezeThroughTheLog(long txId, boolean waitForTheDecision) {
-        CompletableFuture<TxResult> started = log.propose(new TxCommand.StartCommit(txId));
+        return freezeThroughTheLog(txId, waitForTheDecision, null);
+    }
+
+    private CompletableFuture<TransactionView> freezeThroughTheLog(long txId, boolean waitForTheDecision,
+            DeferredBegin begin) {
+        CompletableFuture<TxResult> started = log.propose(new TxCommand.StartCommit(txId, begin));
         prepareAhead.prepareAhead(txId);
         return started.thenCompose(result -> switch (result) {
             case TxResult.Applied(TransactionView view) when view.isDecided() -> CompletableFuture.completedFuture(view);
             case TxResult.Applied(TransactionView view) ->
                     waiter.awaitDecision(txId, waitForTheDecision ? commitWaitMillis(view) : 0);
             case TxResult.Refused refused when refused.refusal() == Refusal.DEADLINE_PASSED ->
-                    decide(txId, Outcome.ABORT, "deadline passed before commit");
+                    decide(new TxCommand.Decide(txId, Outcome.ABORT, Map.of(), "deadline passed before commit",
+                            Map.of(), begin));
             case TxResult.Refused refused -> throw refusedError(txId, refused);
             default -> throw unexpected(result);
         });
@@ -183,10 +263,33 @@ public final class TransactionCoordinator {
     }
 
     public CompletableFuture<TransactionView> abort(long txId) {
-        return decide(txId, Outcome.ABORT, "aborted by client");
+        return abort(txId, null);
     }
 
+    /** Aborts; {@code begin}, for a deferred begin, is logged with the ABORT so its participants hear it at once. */
+    public CompletableFuture<TransactionView> abort(long txId, DeferredBegin begin) {
+        return decide(new TxCommand.Decide(txId, Outcome.ABORT, Map.of(), "aborted by client", Map.of(), begin));
+    }
+
+    /**
+     * The transaction as the log holds it, read linearizably. An id the log does not hold may be a deferred begin
+     * not logged yet: its ABORT is logged first (the table takes it only for an id of a live reserved block), so
+     * the answer is final, as every status answer is, and the deferred Begin can never be logged after it. Empty:
+     * never begun, or finished and forgotten.
+     */
     public CompletableFuture<Optional<TransactionView>> status(long txId) {
+        return read(txId).thenCompose(held -> held.isPresent()
+                ? CompletableFuture.completedFuture(held)
+                : log.propose(new TxCommand.Decide(txId, Outcome.ABORT, Map.of(),
+                        "presumed abort: asked about before its deferred begin was logged")).thenApply(result ->
+                        switch (result) {
+                            case TxResult.Applied(TransactionView view) -> Optional.of(view);
+                            case TxResult.Refused refused -> Optional.ofNullable(refused.current());
+                            default -> throw unexpected(result);
+                        }));
+    }
+
+    private CompletableFuture<Optional<TransactionView>> read(long txId) {
         return log.query(new TxQuery.Get(txId)).thenApply(views -> views.stream().findFirst());
     }
 
@@ -194,8 +297,9 @@ public final class TransactionCoordinator {
         return log.query(new TxQuery.Recent(limit));
     }
 
-    private CompletableFuture<TransactionView> decide(long txId, Outcome outcome, String reason) {
-        return log.propose(new TxCommand.Decide(txId, outcome, Map.of(), reason)).thenApply(result -> switch (result) {
+    private CompletableFuture<TransactionView> decide(TxCommand.Decide decide) {
+        long txId = decide.txId();
+        return log.propose(decide).thenApply(result -> switch (result) {
             case TxResult.Applied(TransactionView view) -> view;
             case TxResult.Refused refused -> throw refusedError(txId, refused);
             default -> throw unexpected(result);

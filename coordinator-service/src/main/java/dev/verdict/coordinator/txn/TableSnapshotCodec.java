@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 final class TableSnapshotCodec {
 
     private static final int MAGIC = 0x56524454; // "VRDT"
-    private static final int VERSION = 2;
+    /** 3 added the live id blocks of deferred begins; a version 2 snapshot reads as one without any. */
+    private static final int VERSION = 3;
 
     interface Header {
         void accept(long lastTxId, long appliedIndex);
@@ -22,12 +23,19 @@ final class TableSnapshotCodec {
     private TableSnapshotCodec() {
     }
 
-    static byte[] write(long lastTxId, long appliedIndex, Collection<Transaction> transactions) {
+    static byte[] write(long lastTxId, long appliedIndex, Collection<IdBlock> liveBlocks,
+            Collection<Transaction> transactions) {
         return Bytes.encode(out -> {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(lastTxId);
             out.writeLong(appliedIndex);
+            out.writeInt(liveBlocks.size());
+            for (IdBlock block : liveBlocks) {
+                out.writeLong(block.first());
+                out.writeLong(block.last());
+                out.writeLong(block.liveUntilMillis());
+            }
             out.writeInt(transactions.size());
             for (Transaction tx : transactions) {
                 writeTransaction(out, tx);
@@ -35,16 +43,20 @@ final class TableSnapshotCodec {
         });
     }
 
-    static void read(byte[] bytes, Header header, Consumer<Transaction> sink) {
+    static void read(byte[] bytes, Header header, Consumer<IdBlock> blocks, Consumer<Transaction> sink) {
         Bytes.decode(bytes, in -> {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a Verdict table snapshot");
             }
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != 2) {
                 throw new IOException("unsupported snapshot version " + version);
             }
             header.accept(in.readLong(), in.readLong());
+            int liveBlocks = version >= 3 ? Bytes.readCount(in) : 0;
+            for (int i = 0; i < liveBlocks; i++) {
+                blocks.accept(new IdBlock(in.readLong(), in.readLong(), in.readLong()));
+            }
             int count = Bytes.readCount(in);
             for (int i = 0; i < count; i++) {
                 sink.accept(readTransaction(in));

@@ -31,6 +31,12 @@ final class Transaction {
         this.idempotencyKey = idempotencyKey;
     }
 
+    /** A deferred begin's transaction, logged at {@code loggedAtMillis} with the deadline its begin's answer gave. */
+    static Transaction deferred(long txId, long loggedAtMillis, long deadlineMillis) {
+        long beganAt = Math.min(loggedAtMillis, deadlineMillis - 1);
+        return new Transaction(txId, beganAt, deadlineMillis - beganAt, null);
+    }
+
     static final class Branch {
         String endpoint;
         Vote vote;

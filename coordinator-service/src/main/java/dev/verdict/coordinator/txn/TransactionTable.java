@@ -50,6 +50,13 @@ public final class TransactionTable {
     private final NavigableSet<Long> unfinished = new TreeSet<>();
     /** Finished transactions in the order they finished, with the time of their decision. */
     private final SequencedMap<Long, Long> decidedAtOfFinished = new LinkedHashMap<>();
+    /**
+     * Id blocks reserved for deferred begins, by first id, while live. Only an id of a live block may have its
+     * deferred Begin logged, and no transaction of a live block is forgotten: so a live block's id this table
+     * does not hold was never logged, and an ABORT of it may be logged as the first decision (presumed abort,
+     * made durable). A block leaves once its time is up, and never comes back.
+     */
+    private final NavigableMap<Long, IdBlock> liveBlocks = new TreeMap<>();
     private long lastTxId;
     private long appliedIndex;
 
@@ -57,8 +64,10 @@ public final class TransactionTable {
         if (index > appliedIndex) {
             appliedIndex = index;
         }
+        liveBlocks.values().removeIf(block -> timestampMillis > block.liveUntilMillis());
         return switch (command) {
             case Begin begin -> begin(begin, timestampMillis);
+            case TxCommand.ReserveIds reserve -> reserve(reserve, timestampMillis);
             case Enlist enlist -> enlist(enlist, timestampMillis);
             case StartCommit start -> startCommit(start, timestampMillis);
             case Decide decide -> decide(decide, index, timestampMillis);
@@ -94,6 +103,47 @@ public final class TransactionTable {
         return new Applied(tx.view());
     }
 
+    private TxResult reserve(TxCommand.ReserveIds reserve, long now) {
+        long first = lastTxId + 1;
+        lastTxId += reserve.count();
+        long liveUntil = reserve.liveForMillis() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + reserve.liveForMillis();
+        liveBlocks.put(first, new IdBlock(first, lastTxId, liveUntil));
+        return new TxResult.Reserved(first, lastTxId, liveUntil);
+    }
+
+    private boolean inLiveBlock(long txId) {
+        Map.Entry<Long, IdBlock> block = liveBlocks.floorEntry(txId);
+        return block != null && block.getValue().holds(txId);
+    }
+
+    /**
+     * The transaction a command is about: the one the table holds, else the one its deferred Begin would log (not
+     * yet in the table: the caller {@link #register registers} it only if the command applies, since a refused
+     * command changes nothing), else null.
+     */
+    private Transaction heldOrDeferred(long txId, DeferredBegin begin, long now) {
+        Transaction tx = transactions.get(txId);
+        if (tx != null || begin == null || !inLiveBlock(txId)) {
+            return tx;
+        }
+        Transaction deferred = Transaction.deferred(txId, now, begin.deadlineMillis());
+        for (ParticipantAddress declared : begin.participants()) {
+            join(deferred, declared.participantId(), declared.endpoint());
+        }
+        return deferred;
+    }
+
+    /** A refusal's report of the transaction: as the table holds it, so null for a deferred one not logged. */
+    private TransactionView current(Transaction tx) {
+        return transactions.containsKey(tx.txId) ? tx.view() : null;
+    }
+
+    private void register(Transaction tx) {
+        if (transactions.putIfAbsent(tx.txId, tx) == null) {
+            unfinished.add(tx.txId);
+        }
+    }
+
     private TxResult enlist(Enlist enlist, long now) {
         Transaction tx = transactions.get(enlist.txId());
         if (tx == null) {
@@ -117,14 +167,15 @@ public final class TransactionTable {
     }
 
     private TxResult startCommit(StartCommit start, long now) {
-        Transaction tx = transactions.get(start.txId());
+        Transaction tx = heldOrDeferred(start.txId(), start.begin(), now);
         if (tx == null) {
             return new Refused(Refusal.NOT_FOUND, null);
         }
         if (tx.state == TxState.ACTIVE) {
             if (now > tx.deadlineMillis) {
-                return new Refused(Refusal.DEADLINE_PASSED, tx.view());
+                return new Refused(Refusal.DEADLINE_PASSED, current(tx));
             }
+            register(tx);
             tx.state = TxState.PREPARING;
         }
         // PREPARING or decided: a repeat; the caller reads the state from the view.
@@ -132,33 +183,38 @@ public final class TransactionTable {
     }
 
     private TxResult decide(Decide decide, long index, long now) {
-        Transaction tx = transactions.get(decide.txId());
+        Transaction tx = heldOrDeferred(decide.txId(), decide.begin(), now);
+        if (tx == null && decide.outcome() == Outcome.ABORT && inLiveBlock(decide.txId())) {
+            // never logged, and from now on never will be: its deferred Begin finds this ABORT first
+            tx = Transaction.deferred(decide.txId(), now, now);
+        }
         if (tx == null) {
             return new Refused(Refusal.NOT_FOUND, null);
         }
         if (tx.state.isDecided()) {
             return tx.state == decide.outcome().state()
                     ? new Applied(tx.view())
-                    : new Refused(Refusal.ALREADY_DECIDED, tx.view());
+                    : new Refused(Refusal.ALREADY_DECIDED, current(tx));
         }
         if (decide.outcome() == Outcome.COMMIT) {
             boolean freezesItself = !decide.askedAt().isEmpty();
             if (tx.state == TxState.ACTIVE) {
                 if (!freezesItself) {
-                    return new Refused(Refusal.COMMIT_NOT_STARTED, tx.view());
+                    return new Refused(Refusal.COMMIT_NOT_STARTED, current(tx));
                 }
                 if (now > tx.deadlineMillis) {
-                    return new Refused(Refusal.DEADLINE_PASSED, tx.view());
+                    return new Refused(Refusal.DEADLINE_PASSED, current(tx));
                 }
             }
             if (!decide.votes().keySet().equals(tx.branches.keySet())
                     || freezesItself && !askedWhereEnlisted(tx, decide.askedAt())) {
-                return new Refused(Refusal.PARTICIPANTS_MISMATCH, tx.view());
+                return new Refused(Refusal.PARTICIPANTS_MISMATCH, current(tx));
             }
             if (!decide.votes().values().stream().allMatch(Vote::allowsCommit)) {
-                return new Refused(Refusal.VOTE_AGAINST, tx.view());
+                return new Refused(Refusal.VOTE_AGAINST, current(tx));
             }
         }
+        register(tx);
         tx.state = decide.outcome().state();
         tx.decisionIndex = index;
         tx.decidedAtMillis = now;
@@ -210,7 +266,7 @@ public final class TransactionTable {
         List<Long> forgotten = new ArrayList<>();
         for (long txId : forget.txIds()) {
             Transaction tx = transactions.get(txId);
-            if (tx != null && tx.isFinished()) {
+            if (tx != null && tx.isFinished() && !inLiveBlock(txId)) {
                 transactions.remove(txId);
                 decidedAtOfFinished.remove(txId);
                 if (tx.idempotencyKey != null) {
@@ -255,7 +311,9 @@ public final class TransactionTable {
             if (ids.size() >= limit || finished.getValue() >= decidedBeforeMillis) {
                 break;
             }
-            ids.add(finished.getKey());
+            if (!inLiveBlock(finished.getKey())) {
+                ids.add(finished.getKey());
+            }
         }
         return ids;
     }
@@ -274,7 +332,7 @@ public final class TransactionTable {
     }
 
     public byte[] toSnapshot() {
-        return TableSnapshotCodec.write(lastTxId, appliedIndex, transactions.values());
+        return TableSnapshotCodec.write(lastTxId, appliedIndex, liveBlocks.values(), transactions.values());
     }
 
     public static TransactionTable fromSnapshot(byte[] bytes) {
@@ -282,7 +340,7 @@ public final class TransactionTable {
         TableSnapshotCodec.read(bytes, (lastTxId, appliedIndex) -> {
             table.lastTxId = lastTxId;
             table.appliedIndex = appliedIndex;
-        }, tx -> {
+        }, block -> table.liveBlocks.put(block.first(), block), tx -> {
             table.transactions.put(tx.txId, tx);
             if (tx.idempotencyKey != null) {
                 table.txIdByIdempotencyKey.put(tx.idempotencyKey, tx.txId);

@@ -25,8 +25,9 @@ import java.util.Map;
 public final class TxCodec {
 
     private static final byte BEGIN = 1, ENLIST = 2, START_COMMIT = 3, DECIDE = 4, ACKNOWLEDGE = 5, FORGET = 6,
-            BEGIN_DECLARING = 7, READ = 8, DECIDE_ASKED = 9;
-    private static final byte APPLIED = 1, REFUSED = 2, BATCH_APPLIED = 3, VIEWED = 4;
+            BEGIN_DECLARING = 7, READ = 8, DECIDE_ASKED = 9, RESERVE_IDS = 10, START_COMMIT_DEFERRED = 11,
+            DECIDE_DEFERRED = 12;
+    private static final byte APPLIED = 1, REFUSED = 2, BATCH_APPLIED = 3, VIEWED = 4, RESERVED = 5;
     private static final byte GET = 1, RECENT = 2;
 
     private TxCodec() {
@@ -161,13 +162,22 @@ public final class TxCodec {
                 Bytes.writeString(out, enlist.participantId());
                 Bytes.writeString(out, enlist.endpoint());
             }
+            case TxCommand.ReserveIds reserve -> {
+                out.writeByte(RESERVE_IDS);
+                out.writeInt(reserve.count());
+                out.writeLong(reserve.liveForMillis());
+            }
             case StartCommit start -> {
-                out.writeByte(START_COMMIT);
+                out.writeByte(start.begin() == null ? START_COMMIT : START_COMMIT_DEFERRED);
                 out.writeLong(start.txId());
+                if (start.begin() != null) {
+                    writeDeferredBegin(out, start.begin());
+                }
             }
             case Decide decide -> {
-                // its own tag when it names where the votes were asked, so entries written before still read as DECIDE
-                out.writeByte(decide.askedAt().isEmpty() ? DECIDE : DECIDE_ASKED);
+                // its own tag when it names where the votes were asked (or carries a deferred Begin), so entries
+                // written before still read as DECIDE
+                out.writeByte(decide.begin() != null ? DECIDE_DEFERRED : decide.askedAt().isEmpty() ? DECIDE : DECIDE_ASKED);
                 out.writeLong(decide.txId());
                 out.writeByte(decide.outcome().ordinal());
                 out.writeInt(decide.votes().size());
@@ -176,12 +186,15 @@ public final class TxCodec {
                     out.writeByte(vote.getValue().ordinal());
                 }
                 Bytes.writeNullableString(out, decide.reason());
-                if (!decide.askedAt().isEmpty()) {
+                if (!decide.askedAt().isEmpty() || decide.begin() != null) {
                     out.writeInt(decide.askedAt().size());
                     for (Map.Entry<String, String> asked : decide.askedAt().entrySet()) {
                         Bytes.writeString(out, asked.getKey());
                         Bytes.writeString(out, asked.getValue());
                     }
+                }
+                if (decide.begin() != null) {
+                    writeDeferredBegin(out, decide.begin());
                 }
             }
             case Acknowledge ack -> {
@@ -221,8 +234,10 @@ public final class TxCodec {
                 yield new Begin(timeoutMs, idempotencyKey, participants);
             }
             case ENLIST -> new Enlist(in.readLong(), Bytes.readString(in), Bytes.readString(in));
+            case RESERVE_IDS -> new TxCommand.ReserveIds(in.readInt(), in.readLong());
             case START_COMMIT -> new StartCommit(in.readLong());
-            case DECIDE, DECIDE_ASKED -> {
+            case START_COMMIT_DEFERRED -> new StartCommit(in.readLong(), readDeferredBegin(in));
+            case DECIDE, DECIDE_ASKED, DECIDE_DEFERRED -> {
                 long txId = in.readLong();
                 Outcome outcome = Bytes.readEnum(in, Outcome.values());
                 int votes = Bytes.readCount(in);
@@ -232,11 +247,12 @@ public final class TxCodec {
                 }
                 String reason = Bytes.readNullableString(in);
                 Map<String, String> askedAt = new LinkedHashMap<>();
-                int asked = tag == DECIDE_ASKED ? Bytes.readCount(in) : 0;
+                int asked = tag == DECIDE ? 0 : Bytes.readCount(in);
                 for (int i = 0; i < asked; i++) {
                     askedAt.put(Bytes.readString(in), Bytes.readString(in));
                 }
-                yield new Decide(txId, outcome, byParticipant, reason, askedAt);
+                yield new Decide(txId, outcome, byParticipant, reason, askedAt,
+                        tag == DECIDE_DEFERRED ? readDeferredBegin(in) : null);
             }
             case ACKNOWLEDGE -> {
                 int count = Bytes.readCount(in);
@@ -259,6 +275,25 @@ public final class TxCodec {
         };
     }
 
+    private static void writeDeferredBegin(DataOutputStream out, DeferredBegin begin) throws IOException {
+        out.writeLong(begin.deadlineMillis());
+        out.writeInt(begin.participants().size());
+        for (ParticipantAddress participant : begin.participants()) {
+            Bytes.writeString(out, participant.participantId());
+            Bytes.writeString(out, participant.endpoint());
+        }
+    }
+
+    private static DeferredBegin readDeferredBegin(DataInputStream in) throws IOException {
+        long deadline = in.readLong();
+        int count = Bytes.readCount(in);
+        List<ParticipantAddress> participants = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            participants.add(new ParticipantAddress(Bytes.readString(in), Bytes.readString(in)));
+        }
+        return new DeferredBegin(deadline, participants);
+    }
+
     private static void writeResult(DataOutputStream out, TxResult result) throws IOException {
         switch (result) {
             case TxResult.Applied applied -> {
@@ -276,6 +311,12 @@ public final class TxCodec {
             case TxResult.Viewed viewed -> {
                 out.writeByte(VIEWED);
                 writeViews(out, viewed.views());
+            }
+            case TxResult.Reserved reserved -> {
+                out.writeByte(RESERVED);
+                out.writeLong(reserved.firstTxId());
+                out.writeLong(reserved.lastTxId());
+                out.writeLong(reserved.liveUntilMillis());
             }
             case TxResult.BatchApplied batch -> {
                 out.writeByte(BATCH_APPLIED);
@@ -304,6 +345,7 @@ public final class TxCodec {
                 yield new TxResult.BatchApplied(txIds);
             }
             case VIEWED -> new TxResult.Viewed(readViews(in));
+            case RESERVED -> new TxResult.Reserved(in.readLong(), in.readLong(), in.readLong());
             default -> throw new IOException("unknown result tag " + tag);
         };
     }

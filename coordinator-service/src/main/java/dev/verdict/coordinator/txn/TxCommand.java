@@ -15,10 +15,11 @@ public sealed interface TxCommand {
 
     /**
      * Whether applying this command a second time leaves the table as applying it once did. Every command is,
-     * except a Begin without an idempotency key: applied twice, it begins two transactions.
+     * except a Begin without an idempotency key (applied twice, it begins two transactions) and ReserveIds
+     * (applied twice, it reserves two blocks).
      */
     default boolean repeatable() {
-        return !(this instanceof Begin begin && begin.idempotencyKey() == null);
+        return !(this instanceof Begin begin && begin.idempotencyKey() == null) && !(this instanceof ReserveIds);
     }
 
 
@@ -43,6 +44,21 @@ public sealed interface TxCommand {
         }
     }
 
+    /**
+     * Reserves the next {@code count} transaction ids for one node's deferred begins (begins answered without a
+     * log write, whose Begin is logged with their first StartCommit or decision, see {@link DeferredBegin}). The
+     * block stays live for {@code liveForMillis} after this entry's timestamp: only while it is live may a
+     * deferred Begin from it be logged, and is a transaction of it kept from being forgotten, so that an id of a
+     * live block the table does not hold is known never to have been logged.
+     */
+    record ReserveIds(int count, long liveForMillis) implements TxCommand {
+        public ReserveIds {
+            if (count <= 0 || liveForMillis <= 0) {
+                throw new IllegalArgumentException("count and liveForMillis must be positive");
+            }
+        }
+    }
+
     /** A participant joins an ACTIVE transaction; re-enlisting is idempotent (the newest endpoint wins). */
     record Enlist(long txId, String participantId, String endpoint) implements TxCommand {
         public Enlist {
@@ -55,8 +71,14 @@ public sealed interface TxCommand {
      * Freezes the participant set (ACTIVE -> PREPARING): from here on enlists are refused. It is also how a commit
      * asked of any node reaches the leader, and the durable record that the client asked for one, so a new leader
      * finishes the round instead of waiting for the deadline.
+     *
+     * <p>{@code begin} (or null) is the transaction's deferred Begin: logged here if the table does not hold the
+     * transaction yet.
      */
-    record StartCommit(long txId) implements TxCommand {
+    record StartCommit(long txId, DeferredBegin begin) implements TxCommand {
+        public StartCommit(long txId) {
+            this(txId, null);
+        }
     }
 
     /**
@@ -66,13 +88,22 @@ public sealed interface TxCommand {
      * <p>{@code askedAt} says where each vote was asked (participant id to endpoint). A COMMIT that names them
      * freezes the participant set itself, so it needs no StartCommit before it: the table checks that the enlisted
      * participants are exactly those, at those endpoints. Empty for ABORT and for entries written before it existed.
+     *
+     * <p>{@code begin} (or null) is the transaction's deferred Begin: logged here if the table does not hold the
+     * transaction yet, so a deferred transaction's commit is one entry. An ABORT of an id the table does not hold,
+     * from a live block, is logged without it too (presumed abort made durable: no deferred Begin of that id can
+     * be logged after it).
      */
-    record Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason, Map<String, String> askedAt)
-            implements TxCommand {
+    record Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason, Map<String, String> askedAt,
+            DeferredBegin begin) implements TxCommand {
         public Decide {
             Objects.requireNonNull(outcome, "outcome");
             votes = Map.copyOf(votes);
             askedAt = Map.copyOf(askedAt);
+        }
+
+        public Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason, Map<String, String> askedAt) {
+            this(txId, outcome, votes, reason, askedAt, null);
         }
 
         public Decide(long txId, Outcome outcome, Map<String, Vote> votes, String reason) {

@@ -26,4 +26,8 @@ public sealed interface TxResult {
             changedTxIds = List.copyOf(changedTxIds);
         }
     }
+
+    /** The answer to a {@link TxCommand.ReserveIds}: ids {@code firstTxId..lastTxId}, live until {@code liveUntilMillis}. */
+    record Reserved(long firstTxId, long lastTxId, long liveUntilMillis) implements TxResult {
+    }
 }

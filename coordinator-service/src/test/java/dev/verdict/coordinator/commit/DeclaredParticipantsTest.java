@@ -6,20 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.verdict.coordinator.log.DecisionLog;
 import dev.verdict.coordinator.log.InMemoryDecisionLog;
 import dev.verdict.coordinator.log.LocalReplica;
-import dev.verdict.coordinator.log.LogListener;
-import dev.verdict.coordinator.log.LogStatus;
 import dev.verdict.coordinator.txn.ParticipantView;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCommand;
-import dev.verdict.coordinator.txn.TxQuery;
-import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,49 +110,5 @@ class DeclaredParticipantsTest {
         DecisionWaiter waiter = new DecisionWaiter(decisionLog, scheduler);
         return new TransactionCoordinator(decisionLog, waiter, PrepareAhead.NONE, scheduler,
                 new CoordinatorSettings(10_000, 30_000, 1_000));
-    }
-
-    /** The in-memory log, counting writes and linearizable reads, seen through a replica of the test's choice. */
-    private static final class CountingLog implements DecisionLog {
-        final AtomicInteger proposals = new AtomicInteger();
-        final AtomicInteger queries = new AtomicInteger();
-        private final DecisionLog log;
-        private final LocalReplica replica;
-
-        CountingLog(DecisionLog log, LocalReplica replica) {
-            this.log = log;
-            this.replica = replica;
-        }
-
-        @Override
-        public CompletableFuture<TxResult> propose(TxCommand command) {
-            proposals.incrementAndGet();
-            return log.propose(command);
-        }
-
-        @Override
-        public CompletableFuture<List<TransactionView>> query(TxQuery query) {
-            queries.incrementAndGet();
-            return log.query(query);
-        }
-
-        @Override
-        public LocalReplica replica() {
-            return replica;
-        }
-
-        @Override
-        public void addListener(LogListener listener) {
-            log.addListener(listener);
-        }
-
-        @Override
-        public LogStatus status() {
-            return log.status();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -82,6 +82,9 @@ class TransactionTableProperties {
         Statistics.label("StartCommit past deadline").collect(run.refusals.contains(Refusal.DEADLINE_PASSED));
         Statistics.label("committed after StartCommit").collect(run.committedAfterStartCommit > 0);
         Statistics.label("committed by a decision freezing the set").collect(run.committedFreezingItself > 0);
+        Statistics.label("deferred Begin logged").collect(run.deferredLogged > 0);
+        Statistics.label("presumed abort logged").collect(run.presumedAborts > 0);
+        Statistics.label("deferred Begin outside a live block refused").collect(run.deferredRefusedOutsideLiveBlock > 0);
 
         // The generator must keep reaching the interesting states, or the checks above prove little.
         Statistics.label("reached COMMITTED").coverage(c -> c.check(true).percentage(p -> p >= 25));
@@ -95,6 +98,10 @@ class TransactionTableProperties {
         Statistics.label("committed after StartCommit").coverage(c -> c.check(true).percentage(p -> p >= 10));
         Statistics.label("committed by a decision freezing the set").coverage(
                 c -> c.check(true).percentage(p -> p >= 10));
+        Statistics.label("deferred Begin logged").coverage(c -> c.check(true).percentage(p -> p >= 20));
+        Statistics.label("presumed abort logged").coverage(c -> c.check(true).percentage(p -> p >= 10));
+        Statistics.label("deferred Begin outside a live block refused").coverage(
+                c -> c.check(true).percentage(p -> p >= 20));
     }
 
     /** Every replica applying the same log computes the same results and the same snapshot (rule 7, Raft). */
@@ -170,7 +177,14 @@ class TransactionTableProperties {
     // Generated steps
 
     /** What a step does. */
-    sealed interface Act permits Cmd, DecideOnEnlisted, AckAll {
+    sealed interface Act permits Cmd, DecideOnEnlisted, AckAll, DeferredDecide {
+    }
+
+    /**
+     * A decision carrying a deferred Begin, as a deferred begin's commit or abort sends it: its votes name the
+     * begin's participants (voting {@code votes} in turn) and, for a COMMIT, where they were asked.
+     */
+    record DeferredDecide(long txId, DeferredBegin begin, List<Vote> votes, Outcome outcome) implements Act {
     }
 
     /** A literal command. */
@@ -241,6 +255,14 @@ class TransactionTableProperties {
                 weighted(2, begins().map(Cmd::new)),
                 weighted(5, enlists().map(Cmd::new)),
                 weighted(3, txIds().map(id -> new Cmd(new StartCommit(id)))),
+                weighted(2, Combinators.combine(Arbitraries.integers().between(1, 3),
+                                Arbitraries.of(200L, 2_000L, 60_000L))
+                        .as((count, liveFor) -> new Cmd(new TxCommand.ReserveIds(count, liveFor)))),
+                weighted(2, Combinators.combine(deferredTxIds(), deferredBegins())
+                        .as((id, begin) -> new Cmd(new StartCommit(id, begin)))),
+                weighted(3, Combinators.combine(deferredTxIds(), deferredBegins(), votes().list().ofMinSize(1).ofMaxSize(3),
+                                Arbitraries.frequency(Tuple.of(4, Outcome.COMMIT), Tuple.of(1, Outcome.ABORT)))
+                        .as(DeferredDecide::new)),
                 weighted(5, Combinators.combine(txIds(),
                                 Arbitraries.frequency(Tuple.of(4, Outcome.COMMIT), Tuple.of(1, Outcome.ABORT)),
                                 votes().list().ofMinSize(1).ofMaxSize(3),
@@ -273,6 +295,16 @@ class TransactionTableProperties {
                 .as(Begin::new);
     }
 
+    /** Deadlines around the run's clock, so some are passed by the time they are logged. */
+    static Arbitrary<DeferredBegin> deferredBegins() {
+        Arbitrary<List<ParticipantAddress>> declared = Combinators.combine(participants(),
+                        Arbitraries.integers().between(1, 2))
+                .as((p, v) -> new ParticipantAddress(p, "http://" + p + v)).list().ofMinSize(1).ofMaxSize(3)
+                .uniqueElements(ParticipantAddress::participantId);
+        return Combinators.combine(Arbitraries.longs().between(START_MILLIS, START_MILLIS + 3_000), declared)
+                .as(DeferredBegin::new);
+    }
+
     static Arbitrary<Enlist> enlists() {
         return Combinators.combine(txIds(), participants(), Arbitraries.integers().between(1, 2))
                 .as((id, p, v) -> new Enlist(id, p, "http://" + p + v));
@@ -284,6 +316,11 @@ class TransactionTableProperties {
                 Tuple.of(3, Arbitraries.just(2L)),
                 Tuple.of(2, Arbitraries.just(3L)),
                 Tuple.of(1, Arbitraries.longs().between(4, 6)));
+    }
+
+    /** Ids for deferred Begins: spread wider, since reserved blocks come after the Begins' ids. */
+    static Arbitrary<Long> deferredTxIds() {
+        return Arbitraries.longs().between(1, 9);
     }
 
     static Arbitrary<String> participants() {
@@ -335,6 +372,17 @@ class TransactionTableProperties {
             }
             case AckAll ack -> new Acknowledge(participantIds(table, ack.txId()).stream()
                     .map(p -> new BranchRef(ack.txId(), p)).toList());
+            case DeferredDecide d -> {
+                Map<String, Vote> votes = new LinkedHashMap<>();
+                Map<String, String> askedAt = new LinkedHashMap<>();
+                List<ParticipantAddress> declared = d.begin().participants();
+                for (int i = 0; i < declared.size(); i++) {
+                    votes.put(declared.get(i).participantId(), d.votes().get(i % d.votes().size()));
+                    askedAt.put(declared.get(i).participantId(), declared.get(i).endpoint());
+                }
+                yield new Decide(d.txId(), d.outcome(), votes, null,
+                        d.outcome() == Outcome.COMMIT ? askedAt : Map.of(), d.begin());
+            }
         };
     }
 
@@ -390,6 +438,11 @@ class TransactionTableProperties {
         final Map<Long, String> keyOf = new HashMap<>();
         final Map<Long, Long> timeoutOf = new HashMap<>();
         final Set<Refusal> refusals = new HashSet<>();
+        /** The model of the table's live id blocks: first id to {last id, live until}. */
+        final java.util.NavigableMap<Long, long[]> liveBlocks = new java.util.TreeMap<>();
+        int deferredLogged;
+        int presumedAborts;
+        int deferredRefusedOutsideLiveBlock;
         int committed;
         int committedAfterStartCommit;
         int committedFreezingItself;
@@ -413,6 +466,8 @@ class TransactionTableProperties {
             cmd = resolve(step.act(), table);
             before = views(table);
             long lastTxIdBefore = table.lastTxId();
+            long stepNow = now;
+            liveBlocks.values().removeIf(block -> stepNow > block[1]);
             result = table.apply(cmd, index, now);
             log.add(new Logged(cmd, index, now));
             results.add(result);
@@ -436,6 +491,7 @@ class TransactionTableProperties {
             }
             switch (cmd) {
                 case Begin begin -> checkBegin(begin);
+                case TxCommand.ReserveIds reserve -> checkReserve(reserve);
                 case Enlist enlist -> checkEnlist(enlist);
                 case StartCommit start -> checkStartCommit(start);
                 case Decide decide -> checkDecide(decide);
@@ -464,14 +520,56 @@ class TransactionTableProperties {
             };
         }
 
-        /** Transactions appear only through Begin, disappear only through Forget once finished (rule 4). */
+        boolean inLiveBlock(long txId) {
+            Map.Entry<Long, long[]> block = liveBlocks.floorEntry(txId);
+            return block != null && txId <= block.getValue()[0];
+        }
+
+        /** The deferred Begin the command carries, if any. */
+        private DeferredBegin carriedBegin() {
+            return switch (cmd) {
+                case StartCommit c -> c.begin();
+                case Decide c -> c.begin();
+                default -> null;
+            };
+        }
+
+        /**
+         * Transactions appear only through Begin, or through the command about an id of a live block the table did
+         * not hold (its deferred Begin, or an ABORT: presumed abort); they disappear only through Forget once
+         * finished and out of every live block (rule 4).
+         */
         private void checkAppearAndDisappear() {
             Set<Long> added = new LinkedHashSet<>(after.keySet());
             added.removeAll(before.keySet());
             Set<Long> removed = new LinkedHashSet<>(before.keySet());
             removed.removeAll(after.keySet());
-            check(added.isEmpty() || (cmd instanceof Begin && added.size() == 1), "ids",
+            boolean deferredAppears = added.size() == 1 && added.contains(target()) && inLiveBlock(target())
+                    && (carriedBegin() != null || cmd instanceof Decide d && d.outcome() == Outcome.ABORT);
+            check(added.isEmpty() || (cmd instanceof Begin && added.size() == 1) || deferredAppears, "ids",
                     "transactions " + added + " appeared");
+            if (deferredAppears) {
+                if (carriedBegin() != null) {
+                    deferredLogged++;
+                    TransactionView a = after.get(target());
+                    check(a.deadlineMillis() == carriedBegin().deadlineMillis()
+                            && ids(a).equals(carriedBegin().participants().stream()
+                                    .map(ParticipantAddress::participantId).toList()), "deferred",
+                            "the deferred Begin logged other than it said");
+                } else {
+                    presumedAborts++;
+                    check(after.get(target()).participants().isEmpty(), "deferred",
+                            "a presumed abort named participants");
+                }
+            }
+            if (added.isEmpty() && carriedBegin() != null && !before.containsKey(target()) && !inLiveBlock(target())) {
+                deferredRefusedOutsideLiveBlock++;
+                check(result.equals(new Refused(Refusal.NOT_FOUND, null)), "deferred",
+                        "a deferred Begin outside a live block must be refused NOT_FOUND");
+            }
+            for (long id : removed) {
+                check(!inLiveBlock(id), "deferred", "transaction " + id + " of a live block was forgotten");
+            }
             check(removed.isEmpty() || cmd instanceof Forget, "rule 4", "transactions " + removed + " disappeared");
             for (long id : removed) {
                 check(before.get(id).isFinished(), "rule 4",
@@ -607,6 +705,33 @@ class TransactionTableProperties {
             return views;
         }
 
+        private void checkReserve(TxCommand.ReserveIds reserve) {
+            check(result.equals(new TxResult.Reserved(maxTxId + 1, maxTxId + reserve.count(),
+                    now + reserve.liveForMillis())) && after.equals(before), "ids",
+                    "ReserveIds must hand out the next " + reserve.count() + " ids and change no transaction");
+            liveBlocks.put(maxTxId + 1, new long[] {maxTxId + reserve.count(), now + reserve.liveForMillis()});
+            maxTxId += reserve.count();
+        }
+
+        /**
+         * The transaction a StartCommit or Decide meets: the one held, or the one its deferred Begin logs for an
+         * id of a live block, or (for an ABORT without a Begin) the presumed abort's empty one; else null.
+         */
+        private TransactionView met(long txId, DeferredBegin begin, boolean abort) {
+            TransactionView held = before.get(txId);
+            if (held != null || !inLiveBlock(txId)) {
+                return held;
+            }
+            if (begin != null) {
+                long beganAt = Math.min(now, begin.deadlineMillis() - 1);
+                return new TransactionView(txId, TxState.ACTIVE, beganAt, begin.deadlineMillis(),
+                        begin.participants().stream()
+                                .map(p -> new ParticipantView(p.participantId(), p.endpoint(), null, false)).toList(),
+                        0, 0, null);
+            }
+            return abort ? new TransactionView(txId, TxState.ACTIVE, now - 1, now, List.of(), 0, 0, null) : null;
+        }
+
         private void checkEnlist(Enlist enlist) {
             TransactionView b = before.get(enlist.txId());
             if (b == null) {
@@ -624,11 +749,12 @@ class TransactionTableProperties {
         }
 
         private void checkStartCommit(StartCommit start) {
-            TransactionView b = before.get(start.txId());
+            TransactionView b = met(start.txId(), start.begin(), false);
             if (b == null) {
                 check(result.equals(new Refused(Refusal.NOT_FOUND, null)), "start", "expected NOT_FOUND");
             } else if (b.state() == TxState.ACTIVE && now > b.deadlineMillis()) {
-                check(result.equals(new Refused(Refusal.DEADLINE_PASSED, b)), "deadline", "expected DEADLINE_PASSED");
+                check(result.equals(new Refused(Refusal.DEADLINE_PASSED, before.get(start.txId()))), "deadline",
+                        "expected DEADLINE_PASSED");
             } else {
                 TransactionView a = after.get(start.txId());
                 TxState expected = b.state() == TxState.ACTIVE ? TxState.PREPARING : b.state();
@@ -638,7 +764,7 @@ class TransactionTableProperties {
         }
 
         private void checkDecide(Decide decide) {
-            TransactionView b = before.get(decide.txId());
+            TransactionView b = met(decide.txId(), decide.begin(), decide.outcome() == Outcome.ABORT);
             TransactionView a = after.get(decide.txId());
             if (b == null) {
                 check(result.equals(new Refused(Refusal.NOT_FOUND, null)), "decide", "expected NOT_FOUND");
@@ -669,7 +795,7 @@ class TransactionTableProperties {
                 }
             }
             if (expected != null) {
-                check(result.equals(new Refused(expected, b)), "rule 2", "expected " + expected);
+                check(result.equals(new Refused(expected, before.get(decide.txId()))), "rule 2", "expected " + expected);
             } else {
                 // Non-triviality: a valid decision takes effect.
                 check(result.equals(new Applied(a)) && a.state() == decide.outcome().state(), "non-triviality",
@@ -728,7 +854,7 @@ class TransactionTableProperties {
                     "changedTxIds " + reported + " but forgot " + removed);
             for (long id : forget.txIds()) {
                 TransactionView b = before.get(id);
-                if (b != null && b.isFinished()) {
+                if (b != null && b.isFinished() && !inLiveBlock(id)) {
                     check(!after.containsKey(id), "rule 4", "finished " + id + " was not forgotten");
                 } else if (b != null) {
                     check(b.equals(after.get(id)), "rule 4", "Forget of unfinished " + id + " changed it");
@@ -774,7 +900,7 @@ class TransactionTableProperties {
             List<TransactionView> unfinished = after.values().stream().filter(v -> !v.isFinished())
                     .sorted(Comparator.comparingLong(TransactionView::txId)).toList();
             Set<Long> finished = after.values().stream().filter(TransactionView::isFinished)
-                    .map(TransactionView::txId).collect(Collectors.toSet());
+                    .map(TransactionView::txId).filter(id -> !inLiveBlock(id)).collect(Collectors.toSet());
             check(table.unfinished().equals(unfinished), "sweep", "unfinished() " + table.unfinished());
             check(new HashSet<>(table.forgettable(Long.MAX_VALUE, Integer.MAX_VALUE)).equals(finished)
                     && table.forgettable(Long.MAX_VALUE, 1).size() == Math.min(1, finished.size()), "sweep",

@@ -638,4 +638,58 @@ class TransactionTableTest {
         assertThatThrownBy(() -> new Enlist(1, null, "http://a")).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new Decide(1, null, Map.of(), null)).isInstanceOf(NullPointerException.class);
     }
+
+    // ---- deferred begins ---------------------------------------------------------------------------------------
+
+    private static final List<ParticipantAddress> DECLARED =
+            List.of(new ParticipantAddress("a", "http://a"), new ParticipantAddress("b", "http://b"));
+
+    private long reserveOne(long liveForMillis) {
+        TxResult.Reserved reserved = (TxResult.Reserved) apply(new TxCommand.ReserveIds(1, liveForMillis));
+        return reserved.firstTxId();
+    }
+
+    @Test
+    void aDeferredBeginIsLoggedWithItsCommitInOneCommand() {
+        long txId = reserveOne(60_000);
+
+        TransactionView committed = applied(new Decide(txId, Outcome.COMMIT, Map.of("a", Vote.YES, "b", Vote.YES), null,
+                Map.of("a", "http://a", "b", "http://b"), new DeferredBegin(now + TIMEOUT, DECLARED)));
+
+        assertThat(committed.state()).isEqualTo(TxState.COMMITTED);
+        assertThat(committed.deadlineMillis()).isEqualTo(now + TIMEOUT);
+    }
+
+    @Test
+    void anAbortOfAnIdOfALiveBlockIsLoggedFirstAndItsDeferredCommitLoses() {
+        long txId = reserveOne(60_000);
+        assertThat(applied(new Decide(txId, Outcome.ABORT, Map.of(), "asked")).state()).isEqualTo(TxState.ABORTED);
+
+        refused(new Decide(txId, Outcome.COMMIT, Map.of("a", Vote.YES, "b", Vote.YES), null,
+                Map.of("a", "http://a", "b", "http://b"), new DeferredBegin(now + TIMEOUT, DECLARED)),
+                Refusal.ALREADY_DECIDED);
+    }
+
+    @Test
+    void onceItsBlockIsDeadADeferredBeginIsRefusedAndAnIdStaysUnknown() {
+        long txId = reserveOne(1_000);
+        now += 1_001;
+
+        refused(new StartCommit(txId, new DeferredBegin(now + TIMEOUT, DECLARED)), Refusal.NOT_FOUND);
+        refused(new Decide(txId, Outcome.ABORT, Map.of(), "asked"), Refusal.NOT_FOUND);
+    }
+
+    @Test
+    void aTransactionOfALiveBlockIsNotForgottenUntilTheBlockDies() {
+        long txId = reserveOne(10_000);
+        applied(new Decide(txId, Outcome.ABORT, Map.of(), "asked"));
+
+        assertThat(table.forgettable(Long.MAX_VALUE, 10)).isEmpty();
+        apply(new Forget(List.of(txId)));
+        assertThat(view(txId)).as("still held while its block lives").isNotNull();
+
+        now += 10_001;
+        apply(new Forget(List.of(txId)));
+        assertThat(table.query(new TxQuery.Get(txId))).isEmpty();
+    }
 }

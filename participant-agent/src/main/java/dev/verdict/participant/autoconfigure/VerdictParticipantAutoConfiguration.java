@@ -119,7 +119,9 @@ public class VerdictParticipantAutoConfiguration {
         CoordinatorCluster coordinator = CoordinatorClusterFactory.create(
                 restClientBuilder.getIfAvailable(RestClient::builder), properties.coordinatorUrls(),
                 properties.connectTimeout(), properties.readTimeout());
-        return new InDoubtRecovery(identity, prepared, coordinator, support.twoPhase());
+        // a branch in doubt for a whole interval is asked about; a younger one is most likely a commit on its way
+        return new InDoubtRecovery(identity, prepared, coordinator, support.twoPhase(), Clock.systemUTC(),
+                properties.recoveryInterval());
     }
 
     @Bean

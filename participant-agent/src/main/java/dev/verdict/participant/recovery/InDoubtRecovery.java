@@ -10,6 +10,9 @@ import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <li>ACTIVE or PREPARING: not decided yet; left in doubt, asked again next round.</li>
  * <li>404 TRANSACTION_NOT_FOUND: presumed abort, ROLLBACK PREPARED. Safe because the coordinator keeps every
  * decision until all participants acknowledged phase 2, and this branch has not acknowledged: a transaction the
- * coordinator does not know was never decided COMMIT.</li>
+ * coordinator does not know was never decided COMMIT. (A deferred begin not logged yet is not "unknown": the
+ * status read logs its ABORT first and answers ABORTED, so its commit can never follow.)</li>
  * <li>Coordinator unreachable or any other answer: left in doubt. Recovery never guesses COMMIT (nor ABORT).</li>
  * </ul>
  */
@@ -39,18 +43,30 @@ public final class InDoubtRecovery {
     private final PreparedTransactions prepared;
     private final CoordinatorApi coordinator;
     private final TwoPhaseParticipant twoPhase;
+    private final Clock clock;
+    private final Duration inDoubtAfter;
 
+    /**
+     * @param inDoubtAfter how long a branch prepared by this agent's life waits for phase 2 before a periodic
+     *        round asks: asking about a deferred transaction whose commit is still on its way would abort it
+     */
     public InDoubtRecovery(ParticipantIdentity identity, PreparedTransactions prepared, CoordinatorApi coordinator,
-            TwoPhaseParticipant twoPhase) {
+            TwoPhaseParticipant twoPhase, Clock clock, Duration inDoubtAfter) {
         this.identity = identity;
         this.prepared = prepared;
         this.coordinator = coordinator;
         this.twoPhase = twoPhase;
+        this.clock = clock;
+        this.inDoubtAfter = inDoubtAfter;
     }
 
-    /** One round: this participant's prepared branches now, each resolved as far as the coordinator allows. */
+    /**
+     * One periodic round: this participant's branches prepared more than in-doubt-after ago, each resolved as far
+     * as the coordinator allows. A younger one is most likely a commit on its way: its phase 2 comes on its own.
+     */
     public Round recover() {
-        return resolve(inDoubt());
+        Instant preparedBefore = clock.instant().minus(inDoubtAfter);
+        return resolve(inDoubt().stream().filter(branch -> branch.preparedAt().isBefore(preparedBefore)).toList());
     }
 
     /** This participant's prepared branches in {@code pg_prepared_xacts}; none when the database cannot be read. */

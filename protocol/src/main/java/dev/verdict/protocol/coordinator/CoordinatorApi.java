@@ -36,8 +36,13 @@ public interface CoordinatorApi {
         return commit(txId, null);
     }
 
-    @PostExchange("/transactions/{txId}/abort")
-    TransactionOutcome abort(@PathVariable("txId") long txId);
+    /** Aborts; the body, for a deferred begin, names the participants to tell ({@link AbortRequest}). */
+    @PostExchange(url = "/transactions/{txId}/abort", contentType = "application/json")
+    TransactionOutcome abort(@PathVariable("txId") long txId, @RequestBody(required = false) @Valid AbortRequest request);
+
+    default TransactionOutcome abort(long txId) {
+        return abort(txId, null);
+    }
 
     @GetExchange("/transactions/{txId}")
     TransactionStatus status(@PathVariable("txId") long txId);

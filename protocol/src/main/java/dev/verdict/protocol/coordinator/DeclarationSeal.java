@@ -89,6 +89,36 @@ public final class DeclarationSeal {
         return found ? Optional.of(Instant.ofEpochMilli(deadlineMillis)) : Optional.empty();
     }
 
+    /**
+     * The sealed deadline, if {@code seal} was made with this key for transaction {@code txId} and seals exactly
+     * {@code participants}, in that order, each at its endpoint: the whole declaration, as a deferred begin's
+     * commit or abort carries it (the coordinator then logs the Begin it never wrote). Expiry is not checked
+     * here: past the deadline a commit is refused by the table, and an abort is always allowed.
+     */
+    public Optional<Instant> verifyDeclared(String seal, long txId, List<ParticipantAddress> participants) {
+        if (seal == null || participants.isEmpty() || participants.size() > MAX_PARTICIPANTS) {
+            return Optional.empty();
+        }
+        String[] parts = seal.split("\\.", MAX_PARTICIPANTS + 4);
+        if (parts.length != participants.size() + 3 || !parts[0].equals(VERSION)) {
+            return Optional.empty();
+        }
+        long deadlineMillis;
+        try {
+            if (Long.parseLong(parts[1]) != txId) {
+                return Optional.empty();
+            }
+            deadlineMillis = Long.parseLong(parts[2]);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        boolean all = true;
+        for (int i = 0; i < participants.size(); i++) {
+            all &= SharedKeyMac.sameTag(tag(txId, deadlineMillis, participants.get(i)), parts[i + 3]);
+        }
+        return all ? Optional.of(Instant.ofEpochMilli(deadlineMillis)) : Optional.empty();
+    }
+
     private String tag(long txId, long deadlineMillis, ParticipantAddress participant) {
         return mac.tag(DOMAIN, txId, deadlineMillis, participant.participantId(), participant.endpoint());
     }

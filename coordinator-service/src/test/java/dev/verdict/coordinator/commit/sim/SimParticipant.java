@@ -17,7 +17,11 @@ final class SimParticipant {
 
     enum BranchState { ACTIVE, PREPARED, COMMITTED, ABORTED }
 
-    private record Branch(BranchState state, long deadline) {
+    /** {@code since}: when it entered its state (a PREPARED branch waits from then for phase 2). */
+    private record Branch(BranchState state, long deadline, long since) {
+        Branch(BranchState state, long deadline) {
+            this(state, deadline, 0);
+        }
     }
 
     final String id;
@@ -56,7 +60,7 @@ final class SimParticipant {
                     branches.put(txId, new Branch(BranchState.ABORTED, branch.deadline()));
                     yield PrepareResponse.no("constraint violated");
                 }
-                branches.put(txId, new Branch(BranchState.PREPARED, branch.deadline()));
+                branches.put(txId, new Branch(BranchState.PREPARED, branch.deadline(), loop.now()));
                 yield PrepareResponse.yes();
             }
             case COMMITTED, ABORTED -> PrepareResponse.no("branch already ended");
@@ -96,6 +100,15 @@ final class SimParticipant {
     void reap() {
         branches.replaceAll((txId, b) -> b.state() == BranchState.ACTIVE && loop.now() > b.deadline()
                 ? new Branch(BranchState.ABORTED, b.deadline()) : b);
+    }
+
+    /** Branches prepared at or before {@code preparedBy}, still waiting for phase 2: what recovery asks about. */
+    List<Long> inDoubtSince(long preparedBy) {
+        return branches.entrySet().stream()
+                .filter(e -> e.getValue().state() == BranchState.PREPARED && e.getValue().since() <= preparedBy)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 
     BranchState state(long txId) {

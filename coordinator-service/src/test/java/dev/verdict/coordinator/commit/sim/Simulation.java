@@ -3,6 +3,8 @@ package dev.verdict.coordinator.commit.sim;
 import dev.verdict.coordinator.commit.DriverSettings;
 import dev.verdict.coordinator.log.InMemoryDecisionLog;
 import dev.verdict.coordinator.log.LogListener;
+import dev.verdict.coordinator.txn.DeferredBegin;
+import dev.verdict.coordinator.txn.Outcome;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxQuery;
@@ -14,14 +16,17 @@ import dev.verdict.protocol.participant.SignedVote;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
- * One seeded run: 3 coordinator nodes over one log, 4 participants, clients that begin, enlist, then commit,
- * abort or vanish, while a nemesis crashes and partitions leaders, crashes participants, and the network drops,
- * delays and duplicates messages. After the faults stop and the system heals, {@link #violations()} checks
+ * One seeded run: 3 coordinator nodes over one log, 4 participants, clients that begin (some deferred: nothing
+ * logged until their commit or abort), enlist, then commit, abort or vanish, and participants that ask about
+ * branches left prepared too long and presume abort when the coordinator knows nothing, while a nemesis crashes
+ * and partitions leaders, crashes participants, and the network drops, delays and duplicates messages. After the faults stop and the system heals, {@link #violations()} checks
  * agreement, validity, integrity, durability and termination. Same seed, same run.
  */
 final class Simulation {
@@ -47,8 +52,13 @@ final class Simulation {
     private final Map<Long, TxState> toldClient = new HashMap<>();
     /** The votes each client carries to its commit: genuine ones (a last call's vote) and forged ones. */
     private final Map<Long, List<String>> carriedVotes = new HashMap<>();
+    /** Every id a client was given, logged or deferred, in the order given. */
+    private final Set<Long> begun = new LinkedHashSet<>();
+    /** The deferred begins, with the declaration their commit or abort carries. */
+    private final Map<Long, DeferredBegin> deferred = new HashMap<>();
     private int genuineVotes;
     private int forgedVotes;
+    private int presumedAborts;
     private final List<String> violations = new ArrayList<>();
     private final List<String> faults = new ArrayList<>();
 
@@ -79,6 +89,7 @@ final class Simulation {
         }
         scheduleNemesis();
         scheduleReapers();
+        scheduleRecovery();
         loop.runUntil(FAULT_PHASE_MILLIS);
         heal();
         loop.runUntil(FAULT_PHASE_MILLIS + HEAL_PHASE_MILLIS);
@@ -91,14 +102,17 @@ final class Simulation {
     }
 
     /** Decisions by outcome and what clients were told, so a test can see the run did real work. */
-    record Summary(long committed, long aborted, long toldCommitted, int faults, int genuineVotes, int forgedVotes) {
+    record Summary(long committed, long aborted, long toldCommitted, int faults, int genuineVotes, int forgedVotes,
+            int deferred, long deferredCommitted, int presumedAborts) {
     }
 
     Summary summary() {
         long committed = firstDecision.values().stream().filter(s -> s == TxState.COMMITTED).count();
         long toldCommitted = toldClient.values().stream().filter(s -> s == TxState.COMMITTED).count();
+        long deferredCommitted = deferred.keySet().stream()
+                .filter(txId -> firstDecision.get(txId) == TxState.COMMITTED).count();
         return new Summary(committed, firstDecision.size() - committed, toldCommitted, faults.size(), genuineVotes,
-                forgedVotes);
+                forgedVotes, deferred.size(), deferredCommitted, presumedAborts);
     }
 
     // ---- clients -------------------------------------------------------------------------------------------
@@ -114,17 +128,48 @@ final class Simulation {
         List<ParticipantAddress> declared = random.nextBoolean()
                 ? chosen.stream().map(p -> new ParticipantAddress(p.id, "sim://" + p.id)).toList()
                 : List.of();
-        via.coordinator.begin(timeout, null, declared).whenComplete((tx, failure) -> {
-            if (failure == null) {
-                declared.forEach(p -> enlisted.computeIfAbsent(tx.txId(), id -> new ArrayList<>()).add(p.participantId()));
-                enlistThenFinish(tx, chosen);
+        // Half of those defer the begin: no enlists (the seal lets the agents open their branches), and the Begin
+        // goes to the log with the commit or abort.
+        boolean deferring = !declared.isEmpty() && random.nextBoolean();
+        (deferring ? via.coordinator.beginDeferred(timeout, declared) : via.coordinator.begin(timeout, null, declared))
+                .whenComplete((tx, failure) -> {
+                    if (failure != null) {
+                        return;
+                    }
+                    begun.add(tx.txId());
+                    declared.forEach(p -> enlisted.computeIfAbsent(tx.txId(), id -> new ArrayList<>())
+                            .add(p.participantId()));
+                    if (deferring) {
+                        deferred.put(tx.txId(), new DeferredBegin(tx.deadlineMillis(), declared));
+                        openDeclaredThenFinish(tx, chosen);
+                    } else {
+                        enlistThenFinish(tx, chosen);
+                    }
+                });
+    }
+
+    /** A deferred begin's calls: each declared participant opens its branch on the seal, without enlisting. */
+    private void openDeclaredThenFinish(TransactionView tx, List<SimParticipant> chosen) {
+        for (SimParticipant participant : chosen) {
+            if (!participant.openBranch(tx.txId(), tx.deadlineMillis())) {
+                return; // the call failed: the client gives up, and the branches it opened end by themselves
             }
-        });
+            maybeCarryVote(tx.txId(), participant);
+        }
+        loop.at(thinkTime(), () -> finish(tx.txId()));
+    }
+
+    /**
+     * How long a client takes between its last call and its commit: mostly quick, sometimes longer than
+     * participants wait before asking about a prepared branch (so their questions race the commit).
+     */
+    private long thinkTime() {
+        return random.nextInt(10) < 3 ? 300 + random.nextInt(1_200) : random.nextInt(200);
     }
 
     private void enlistThenFinish(TransactionView tx, List<SimParticipant> chosen) {
         if (chosen.isEmpty()) {
-            loop.at(random.nextInt(200), () -> finish(tx.txId()));
+            loop.at(thinkTime(), () -> finish(tx.txId()));
             return;
         }
         SimParticipant next = chosen.getFirst();
@@ -173,9 +218,10 @@ final class Simulation {
         if (via == null || dice < 0.1) {
             return; // the client died before committing
         }
+        DeferredBegin begin = deferred.get(txId);
         var outcome = dice < 0.25
-                ? via.coordinator.abort(txId)
-                : via.coordinator.commit(txId, carriedVotes.getOrDefault(txId, List.of()));
+                ? via.coordinator.abort(txId, begin)
+                : via.coordinator.commit(txId, carriedVotes.getOrDefault(txId, List.of()), begin);
         if (dice > 0.9) {
             stragglerEnlist(txId); // races the commit: the frozen participant set must still be all-or-nothing
         }
@@ -283,6 +329,43 @@ final class Simulation {
         }
     }
 
+    /**
+     * The agents' recovery: a branch prepared a while ago and still waiting for phase 2 is asked about, and the
+     * answer applied: the decision, or presumed abort when the coordinator knows nothing of the transaction. The
+     * coordinator must never let a deferred transaction's commit follow that answer (the participant has rolled
+     * back: its COMMIT would be a violation).
+     */
+    private void scheduleRecovery() {
+        for (long t = 400; t < FAULT_PHASE_MILLIS + HEAL_PHASE_MILLIS; t += 400) {
+            loop.at(t, () -> participants.values().forEach(p -> {
+                if (p.up) {
+                    p.inDoubtSince(loop.now() - 300).forEach(txId -> askAbout(p, txId));
+                }
+            }));
+        }
+    }
+
+    private void askAbout(SimParticipant participant, long txId) {
+        SimNode via = anyUpNode();
+        if (via == null) {
+            return;
+        }
+        via.coordinator.status(txId).whenComplete((status, failure) -> {
+            if (failure != null || !participant.up) {
+                return;
+            }
+            if (status.isEmpty()) {
+                participant.decide(txId, Outcome.ABORT, 0);
+            } else if (status.get().isDecided()) {
+                if (deferred.containsKey(txId) && status.get().participants().isEmpty()) {
+                    presumedAborts++; // asked before the deferred begin was logged: the ABORT logged first won
+                }
+                participant.decide(txId, status.get().state() == TxState.COMMITTED ? Outcome.COMMIT : Outcome.ABORT,
+                        status.get().decisionIndex());
+            }
+        });
+    }
+
     private void heal() {
         faults.add(loop.now() + " heal");
         network.faulty = false;
@@ -323,14 +406,15 @@ final class Simulation {
         List<TransactionView> held = log.shared().replica().read(t -> t.query(new TxQuery.Recent(Integer.MAX_VALUE)));
         Map<Long, TransactionView> byId = new HashMap<>();
         held.forEach(v -> byId.put(v.txId(), v));
-        long lastTxId = log.shared().replica().read(t -> t.lastTxId());
-        for (long txId = 1; txId <= lastTxId; txId++) {
+        for (long txId : begun) {
             TransactionView tx = byId.get(txId);
             TxState decided = firstDecision.get(txId);
             if (tx != null && !tx.isFinished()) {
                 violations.add("termination: tx " + txId + " still " + tx.state() + " " + tx.participants());
             }
-            if (tx == null && decided == null) {
+            // A deferred begin whose client vanished before its commit or abort was never logged: its branches
+            // must still have ended (checked below), but there is no decision to find.
+            if (tx == null && decided == null && !deferred.containsKey(txId)) {
                 violations.add("termination: tx " + txId + " forgotten without a decision");
             }
             TxState told = toldClient.get(txId);

@@ -29,6 +29,7 @@ class TwoPhaseCommitSimulationTest {
             assertThat(summary.aborted()).as("seed %d aborts something: %s", seed, summary).isPositive();
             assertThat(summary.faults()).as("seed %d injects faults", seed).isGreaterThan(5);
             assertThat(summary.genuineVotes() + summary.forgedVotes()).as("seed %d carries votes", seed).isPositive();
+            assertThat(summary.deferred()).as("seed %d defers begins: %s", seed, summary).isPositive();
             assertThat(violations)
                     .as("seed %d (rerun with -Dverdict.sim.seed=%d); faults: %s", seed, seed, simulation.faults())
                     .isEmpty();
