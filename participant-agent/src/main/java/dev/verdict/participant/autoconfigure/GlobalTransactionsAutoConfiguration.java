@@ -48,6 +48,7 @@ public class GlobalTransactionsAutoConfiguration {
         List<URI> urls = client.coordinatorUrls().isEmpty() ? participant.coordinatorUrls() : client.coordinatorUrls();
         CoordinatorCluster coordinator = CoordinatorClusterFactory.create(
                 restClientBuilder.getIfAvailable(RestClient::builder), urls, client.connectTimeout(), client.readTimeout());
-        return new GlobalTransactions(coordinator, client.defaultTimeout(), client.outcomePollTimeout(), Clock.systemUTC());
+        return new GlobalTransactions(coordinator, client.defaultTimeout(), client.outcomePollTimeout(), Clock.systemUTC(),
+                client.deferBegins());
     }
 }

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout read timeout of calls to the coordinator; a commit waits for the whole prepare round
  * @param outcomePollTimeout how long commit keeps asking (the commit again while no node can serve it, then the
  *                           status) when the coordinator could not answer
+ * @param deferBegins whether a begin that declares its participants asks to be deferred: answered without a log
+ *                    write, its Begin logged with the commit or abort (docs/protocol.md, "Deferred begins")
  */
 @ConfigurationProperties("verdict.client")
 public record VerdictClientProperties(
@@ -24,7 +26,8 @@ public record VerdictClientProperties(
         @DefaultValue("30s") Duration defaultTimeout,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("30s") Duration readTimeout,
-        @DefaultValue("30s") Duration outcomePollTimeout) {
+        @DefaultValue("30s") Duration outcomePollTimeout,
+        @DefaultValue("false") boolean deferBegins) {
 
     public VerdictClientProperties {
         coordinatorUrls = coordinatorUrls == null ? List.of() : List.copyOf(coordinatorUrls);

@@ -5,6 +5,7 @@ import dev.verdict.participant.coordinator.CoordinatorProblemException;
 import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.coordinator.AbortRequest;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
@@ -37,12 +38,23 @@ public final class GlobalTransactions {
     private final Duration defaultTimeout;
     private final Duration outcomePollTimeout;
     private final Clock clock;
+    private final boolean deferBegins;
 
     public GlobalTransactions(CoordinatorApi coordinator, Duration defaultTimeout, Duration outcomePollTimeout, Clock clock) {
+        this(coordinator, defaultTimeout, outcomePollTimeout, clock, false);
+    }
+
+    /**
+     * @param deferBegins whether a begin that declares its participants asks to be deferred: no log write at
+     *        begin, the Begin logged with the commit or abort (the coordinators decide whether to grant it)
+     */
+    public GlobalTransactions(CoordinatorApi coordinator, Duration defaultTimeout, Duration outcomePollTimeout, Clock clock,
+            boolean deferBegins) {
         this.coordinator = coordinator;
         this.defaultTimeout = defaultTimeout;
         this.outcomePollTimeout = outcomePollTimeout;
         this.clock = clock;
+        this.deferBegins = deferBegins;
     }
 
     public GlobalTransaction begin() {
@@ -60,11 +72,20 @@ public final class GlobalTransactions {
      * the seal travels with {@code Verdict-Tx} and the agents open their branches without asking. Every
      * participant declared must then be called (and open its branch): one that was not votes NO and the
      * transaction aborts. Participants not declared still join by enlisting.
+     *
+     * <p>With deferred begins on ({@code verdict.client.defer-begins}), such a begin asks to be deferred: it is
+     * answered without a log write, and {@link #commit(GlobalTransaction, List)} and
+     * {@link #abort(GlobalTransaction)} bring the Begin to the log. No Idempotency-Key then: a deferred begin
+     * whose answer is lost leaves nothing behind, so asking again on another node is safe. Participants not
+     * declared cannot join a deferred transaction.
      */
     public GlobalTransaction begin(Duration timeout, List<ParticipantAddress> participants) {
-        TransactionBegun begun = coordinator.begin(new BeginTransactionRequest(timeout.toMillis(), participants),
-                UUID.randomUUID().toString());
-        return new GlobalTransaction(begun.txId(), begun.deadline(), begun.declaration());
+        boolean deferring = deferBegins && !participants.isEmpty();
+        TransactionBegun begun = coordinator.begin(
+                new BeginTransactionRequest(timeout.toMillis(), participants, deferring ? Boolean.TRUE : null),
+                deferring ? null : UUID.randomUUID().toString());
+        return new GlobalTransaction(begun.txId(), begun.deadline(), begun.declaration(), participants,
+                begun.deferred());
     }
 
     /**
@@ -84,7 +105,21 @@ public final class GlobalTransactions {
      * {@code Verdict-Prepare} ({@code CurrentTransaction.votes()}): the leader sends those participants no PREPARE.
      */
     public TransactionOutcome commit(long txId, List<String> votes) {
-        CommitRequest request = votes.isEmpty() ? null : new CommitRequest(votes);
+        return commit(txId, votes.isEmpty() ? null : new CommitRequest(votes));
+    }
+
+    /**
+     * {@link #commit(long, List)} of a transaction this client began: a deferred one's commit carries its
+     * declaration, with which the coordinator logs the Begin it never wrote.
+     */
+    public TransactionOutcome commit(GlobalTransaction tx, List<String> votes) {
+        if (!tx.deferred()) {
+            return commit(tx.txId(), votes);
+        }
+        return commit(tx.txId(), new CommitRequest(votes, tx.declared(), tx.declaration()));
+    }
+
+    private TransactionOutcome commit(long txId, CommitRequest request) {
         Instant giveUp = null;
         while (true) {
             RuntimeException unavailable;
@@ -110,8 +145,17 @@ public final class GlobalTransactions {
 
     /** Asks the coordinator to abort; a transaction already committed stays committed (the answer says so). */
     public TransactionOutcome abort(long txId) {
+        return abort(txId, null);
+    }
+
+    /** {@link #abort(long)} of a transaction this client began: a deferred one's abort names its participants. */
+    public TransactionOutcome abort(GlobalTransaction tx) {
+        return abort(tx.txId(), tx.deferred() ? new AbortRequest(tx.declared(), tx.declaration()) : null);
+    }
+
+    private TransactionOutcome abort(long txId, AbortRequest request) {
         try {
-            return coordinator.abort(txId);
+            return coordinator.abort(txId, request);
         } catch (CoordinatorProblemException e) {
             if (e.is(ErrorCode.TRANSACTION_ALREADY_COMMITTED) || e.is(ErrorCode.TRANSACTION_ALREADY_ABORTED)) {
                 return awaitDecision(txId, e, clock.instant().plus(outcomePollTimeout));
@@ -150,7 +194,7 @@ public final class GlobalTransactions {
             votes = CurrentTransaction.votes();
         } catch (Exception | Error failure) {
             try {
-                abort(tx.txId());
+                abort(tx);
             } catch (RuntimeException abortFailure) {
                 failure.addSuppressed(abortFailure); // the coordinator's timeout aborts it anyway
             }
@@ -162,7 +206,7 @@ public final class GlobalTransactions {
             }
             throw new TransactionWorkException(tx.txId(), (Exception) failure);
         }
-        return commit(tx.txId(), votes);
+        return commit(tx, votes);
     }
 
     private TransactionOutcome awaitDecision(long txId, RuntimeException why, Instant giveUp) {

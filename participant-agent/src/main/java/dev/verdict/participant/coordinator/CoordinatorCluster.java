@@ -2,6 +2,7 @@ package dev.verdict.participant.coordinator;
 
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
+import dev.verdict.protocol.coordinator.AbortRequest;
 import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
@@ -89,8 +90,8 @@ public final class CoordinatorCluster implements CoordinatorApi {
     }
 
     @Override
-    public TransactionOutcome abort(long txId) {
-        return call("abort of " + txId, api -> api.abort(txId));
+    public TransactionOutcome abort(long txId, AbortRequest request) {
+        return call("abort of " + txId, api -> api.abort(txId, request));
     }
 
     @Override

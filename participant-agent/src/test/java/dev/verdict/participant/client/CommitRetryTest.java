@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.coordinator.AbortRequest;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CommitRequest;
@@ -92,7 +93,7 @@ class CommitRetryTest {
         }
 
         @Override
-        public TransactionOutcome abort(long txId) {
+        public TransactionOutcome abort(long txId, AbortRequest request) {
             throw new UnsupportedOperationException();
         }
 

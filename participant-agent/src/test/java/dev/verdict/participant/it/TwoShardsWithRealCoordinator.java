@@ -111,8 +111,14 @@ final class TwoShardsWithRealCoordinator
 
     /** The starter's client, on {@code coordinatorUrls}. */
     static GlobalTransactions globalTransactions(List<URI> coordinatorUrls, Duration timeout) {
+        return globalTransactions(coordinatorUrls, timeout, false);
+    }
+
+    /** The starter's client, on {@code coordinatorUrls}, deferring the begins that declare participants or not. */
+    static GlobalTransactions globalTransactions(List<URI> coordinatorUrls, Duration timeout, boolean deferBegins) {
         return new GlobalTransactions(CoordinatorClusterFactory.create(RestClient.builder(), coordinatorUrls,
-                Duration.ofSeconds(1), Duration.ofSeconds(20)), timeout, Duration.ofSeconds(10), Clock.systemUTC());
+                Duration.ofSeconds(1), Duration.ofSeconds(20)), timeout, Duration.ofSeconds(10), Clock.systemUTC(),
+                deferBegins);
     }
 
     /** A client of {@code shard}'s app whose calls carry the current transaction, as an app's RestClient does. */

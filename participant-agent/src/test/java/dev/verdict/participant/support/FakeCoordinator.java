@@ -3,6 +3,7 @@ package dev.verdict.participant.support;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.AbortRequest;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CommitRequest;
@@ -180,7 +181,7 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         }
 
         @Override
-        public TransactionOutcome abort(long txId) {
+        public TransactionOutcome abort(long txId, AbortRequest request) {
             state.check();
             return state.abort(txId);
         }

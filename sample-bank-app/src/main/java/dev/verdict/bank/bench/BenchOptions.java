@@ -13,7 +13,7 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
         Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
         Duration warmupAll, Duration failoverSettle, boolean declarationSeals, String clientFirst,
-        boolean votesOnLastCall) {
+        boolean votesOnLastCall, boolean deferredBegins) {
 
     static final List<String> CLIENT_FIRST = List.of("leader", "follower");
 
@@ -63,6 +63,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                                          the agent prepares before it answers and the client carries its signed
                                          vote to the commit, which sends it no PREPARE; false: the commit's
                                          PREPARE round asks both agents (needs --declaration-seals)
+              --deferred-begins=true     a verdict transfer's begin is deferred: answered without a log write, its
+                                         Begin logged with the commit (needs --declaration-seals); false: the
+                                         begin waits for its log write
               --client-first=leader      the node the verdict modes' client calls first (it stays with the node that
                                          answered last): leader, or follower (a commit asked of a follower)
               --seed=<random>
@@ -109,7 +112,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.duration("failover-settle", Duration.ofSeconds(60)),
                 line.flag("declaration-seals", true),
                 line.string("client-first", "leader"),
-                line.flag("votes-on-last-call", true));
+                line.flag("votes-on-last-call", true),
+                line.flag("deferred-begins", true));
         line.rejectUnknown();
         return options;
     }

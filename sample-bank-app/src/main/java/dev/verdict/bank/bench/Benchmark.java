@@ -376,7 +376,8 @@ public final class Benchmark {
         urls.add(options.clientFirst().equals("leader") ? 0 : urls.size(), leader.url());
         CoordinatorCluster cluster = CoordinatorClusterFactory.create(RestClient.builder(), urls, Duration.ofSeconds(2),
                 Duration.ofSeconds(30));
-        return new GlobalTransactions(cluster, options.transferTimeout(), Duration.ofSeconds(30), Clock.systemUTC());
+        return new GlobalTransactions(cluster, options.transferTimeout(), Duration.ofSeconds(30), Clock.systemUTC(),
+                options.deferredBegins());
     }
 
     private void check(InvariantCheck invariants, long expectedTotal, String when) throws Exception {
