@@ -12,6 +12,7 @@ import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.ParticipantStatus;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
+import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +124,17 @@ class LeaderFailoverIT {
                     .isInstanceOfSatisfying(HttpClientErrorException.BadRequest.class,
                             e -> assertThat(e.getResponseBodyAsString()).contains("VALIDATION_FAILED"));
         }
+        // asked deferred, but these nodes have no declaration key to seal with: a logged begin, as the answer says
+        TransactionBegun asked = api.begin(new BeginTransactionRequest(30_000L,
+                List.of(new ParticipantAddress(p1.id, p1.endpoint())), true), null);
+        assertThat(asked.deferred()).isFalse();
+        assertThat(api.status(asked.txId()).state()).isEqualTo(TxState.ACTIVE);
+        api.abort(asked.txId());
+        // a deferred begin's declaration these nodes did not seal (they have no key): refused, nothing logged
+        assertThatThrownBy(() -> api.commit(txId, new CommitRequest(List.of(),
+                List.of(new ParticipantAddress(p1.id, p1.endpoint())), "v1." + txId + ".1.AAAAAAAAAAAAAAAAAAAAAA")))
+                .isInstanceOfSatisfying(HttpClientErrorException.BadRequest.class,
+                        e -> assertThat(e.getResponseBodyAsString()).contains("VALIDATION_FAILED"));
         assertThat(api.status(txId).state()).isEqualTo(TxState.ACTIVE);
 
         // no declaration key here: well-formed votes are not trusted, both participants are asked to prepare

@@ -93,7 +93,8 @@ class CarriedVotesTest {
 
         List<String> votes = new ArrayList<>(forgedForA);
         votes.add(vote(credit));
-        assertThat(commitAtTheLeader(begun.txId(), votes).state()).isEqualTo(TxState.COMMITTED);
+        TransactionOutcome outcome = commitAtTheLeader(begun.txId(), votes);
+        assertThat(outcome.state()).as(outcome.reason()).isEqualTo(TxState.COMMITTED);
         fixture.coordinator().awaitFinished(begun.txId(), TxState.COMMITTED);
 
         assertThat(fixture.shardA().gate().arrived("prepare", begun.txId())).as("shard-a asked to prepare").isTrue();

@@ -98,4 +98,29 @@ class DeclarationSealTest {
                 .hasMessageContaining("at least 32 characters");
         assertThatThrownBy(() -> new DeclarationSeal(null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** What a deferred begin's commit carries back: the seal must cover exactly that list, in that order. */
+    @Test
+    void theWholeDeclarationVerifiesOnlyAsSealed() {
+        String sealed = seal.seal(42, DEADLINE, List.of(A, B)).orElseThrow();
+
+        assertThat(seal.verifyDeclared(sealed, 42, List.of(A, B))).contains(DEADLINE);
+        assertThat(seal.verifyDeclared(sealed, 42, List.of(A))).as("a participant left out").isEmpty();
+        assertThat(seal.verifyDeclared(sealed, 42, List.of(B, A))).as("another order").isEmpty();
+        assertThat(seal.verifyDeclared(sealed, 42, List.of(A, B, B))).as("one added").isEmpty();
+        assertThat(seal.verifyDeclared(sealed, 42,
+                List.of(A, new ParticipantAddress("shard-b", "http://10.0.0.9:8082")))).as("another endpoint").isEmpty();
+        assertThat(seal.verifyDeclared(sealed, 43, List.of(A, B))).as("another transaction").isEmpty();
+        assertThat(new DeclarationSeal(KEY + "-rotated").verifyDeclared(sealed, 42, List.of(A, B))).isEmpty();
+        assertThat(seal.verifyDeclared(null, 42, List.of(A, B))).isEmpty();
+        assertThat(seal.verifyDeclared(sealed, 42, List.of())).isEmpty();
+    }
+
+    /** Expiry is the table's business: an abort past the deadline still names the participants to tell. */
+    @Test
+    void theWholeDeclarationVerifiesPastItsDeadlineToo() {
+        String sealed = seal.seal(42, NOW.minusSeconds(1), List.of(A)).orElseThrow();
+
+        assertThat(seal.verifyDeclared(sealed, 42, List.of(A))).contains(NOW.minusSeconds(1));
+    }
 }
