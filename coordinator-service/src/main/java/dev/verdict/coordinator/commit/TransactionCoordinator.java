@@ -78,13 +78,19 @@ public final class TransactionCoordinator {
      */
     public CompletableFuture<TransactionView> beginDeferred(Long timeoutMs, List<ParticipantAddress> participants) {
         long timeout = timeoutMs == null ? settings.defaultTimeoutMillis() : timeoutMs;
+        return deferredIds.next().thenApply(txId -> {
+            long now = scheduler.nowMillis();
+            return notLoggedYet(txId, now, now + timeout, participants);
+        });
+    }
+
+    /** A deferred transaction as its Begin will log it: ACTIVE, with the declared participants. */
+    private static TransactionView notLoggedYet(long txId, long beganAtMillis, long deadlineMillis,
+            List<ParticipantAddress> participants) {
         List<ParticipantView> declared = participants.stream()
                 .map(p -> new ParticipantView(p.participantId(), p.endpoint(), null, false))
                 .toList();
-        return deferredIds.next().thenApply(txId -> {
-            long now = scheduler.nowMillis();
-            return new TransactionView(txId, TxState.ACTIVE, now, now + timeout, declared, 0, 0, null);
-        });
+        return new TransactionView(txId, TxState.ACTIVE, beganAtMillis, deadlineMillis, declared, 0, 0, null);
     }
 
     /**
@@ -172,7 +178,7 @@ public final class TransactionCoordinator {
         if (begin == null || held(txId).isPresent()) {
             return commit(txId, votes);
         }
-        TransactionView declared = declaredView(txId, begin);
+        TransactionView declared = notLoggedYet(txId, 0, begin.deadlineMillis(), begin.participants());
         Map<String, Vote> carried = new LinkedHashMap<>();
         checked(declared, votes).forEach(vote -> carried.put(vote.participantId(), vote.vote()));
         if (carried.size() < begin.participants().size()) {
@@ -199,13 +205,6 @@ public final class TransactionCoordinator {
                     case TxResult.Refused refused -> throw refusedError(txId, refused);
                     default -> throw unexpected(result);
                 });
-    }
-
-    private static TransactionView declaredView(long txId, DeferredBegin begin) {
-        List<ParticipantView> declared = begin.participants().stream()
-                .map(p -> new ParticipantView(p.participantId(), p.endpoint(), null, false))
-                .toList();
-        return new TransactionView(txId, TxState.ACTIVE, 0, begin.deadlineMillis(), declared, 0, 0, null);
     }
 
     private Optional<TransactionView> held(long txId) {
