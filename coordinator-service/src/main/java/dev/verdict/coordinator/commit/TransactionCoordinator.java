@@ -193,7 +193,8 @@ public final class TransactionCoordinator {
         }
         Map<String, String> askedAt = new LinkedHashMap<>();
         begin.participants().forEach(p -> askedAt.put(p.participantId(), p.endpoint()));
-        return log.propose(new TxCommand.Decide(txId, Outcome.COMMIT, carried, null, askedAt, begin))
+        CompletableFuture<TransactionView> applied = log.replica().awaitDecision(txId);
+        return sooner(applied, log.propose(new TxCommand.Decide(txId, Outcome.COMMIT, carried, null, askedAt, begin))
                 .thenCompose(result -> switch (result) {
                     case TxResult.Applied(TransactionView view) -> CompletableFuture.completedFuture(view);
                     case TxResult.Refused refused when refused.refusal() == Refusal.DEADLINE_PASSED ->
@@ -204,7 +205,27 @@ public final class TransactionCoordinator {
                             freezeThroughTheLog(txId, true, begin); // logged meanwhile in another shape: a round
                     case TxResult.Refused refused -> throw refusedError(txId, refused);
                     default -> throw unexpected(result);
-                });
+                }));
+    }
+
+    /**
+     * The decision as soon as this node's replica has applied it, or the proposal's own answer if that comes
+     * first (a refusal, a failure). The proposal's answer comes back through the Raft client after the apply, a
+     * hop later; a decision read from the replica is final, so either may answer the client.
+     */
+    private static CompletableFuture<TransactionView> sooner(CompletableFuture<TransactionView> applied,
+            CompletableFuture<TransactionView> answered) {
+        CompletableFuture<TransactionView> first = new CompletableFuture<>();
+        applied.thenAccept(first::complete);
+        answered.whenComplete((view, failure) -> {
+            if (failure == null) {
+                first.complete(view);
+            } else {
+                first.completeExceptionally(failure);
+            }
+        });
+        first.whenComplete((view, failure) -> applied.cancel(false)); // stops the replica's wait
+        return first;
     }
 
     private Optional<TransactionView> held(long txId) {
