@@ -3,7 +3,6 @@ package dev.verdict.coordinator.api;
 import dev.verdict.coordinator.cluster.ClusterView;
 import dev.verdict.coordinator.commit.CoordinatorException;
 import dev.verdict.coordinator.commit.TransactionCoordinator;
-import dev.verdict.coordinator.cluster.CoordinatorProperties;
 import dev.verdict.coordinator.txn.DeferredBegin;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.protocol.ErrorCode;
@@ -36,14 +35,11 @@ class TransactionController implements CoordinatorApi {
     private final TransactionCoordinator coordinator;
     private final ClusterView cluster;
     private final BeginDeclarations declarations;
-    private final long defaultTimeoutMillis;
 
-    TransactionController(TransactionCoordinator coordinator, ClusterView cluster, BeginDeclarations declarations,
-            CoordinatorProperties properties) {
+    TransactionController(TransactionCoordinator coordinator, ClusterView cluster, BeginDeclarations declarations) {
         this.coordinator = coordinator;
         this.cluster = cluster;
         this.declarations = declarations;
-        this.defaultTimeoutMillis = properties.defaultTransactionTimeout().toMillis();
     }
 
     @Override
@@ -56,7 +52,9 @@ class TransactionController implements CoordinatorApi {
         Long timeoutMs = request == null ? null : request.timeoutMs();
         List<ParticipantAddress> participants = request == null ? List.of() : request.participants();
         requireOneEndpointEach(participants);
-        boolean deferred = request != null && request.wantsDeferred() && deferrable(timeoutMs, idempotencyKey, participants);
+        // only a sealed declaration can bring a deferred Begin back to the log
+        boolean deferred = request != null && request.wantsDeferred() && declarations.canSeal()
+                && coordinator.canDefer(timeoutMs, idempotencyKey, participants);
         TransactionView view = Await.result(deferred
                 ? coordinator.beginDeferred(timeoutMs, participants)
                 : coordinator.begin(timeoutMs, idempotencyKey, participants));
@@ -64,16 +62,6 @@ class TransactionController implements CoordinatorApi {
                 declarations.sealOf(view), deferred);
     }
 
-    /**
-     * A deferred begin is granted when its commit or abort can bring the Begin back sealed (participants declared,
-     * a declaration key), nothing asks for the same transaction on a retry (no Idempotency-Key: a deferred begin
-     * whose answer is lost leaves nothing behind), and its deadline falls within the life of an id block.
-     */
-    private boolean deferrable(Long timeoutMs, String idempotencyKey, List<ParticipantAddress> participants) {
-        long timeout = timeoutMs == null ? defaultTimeoutMillis : timeoutMs;
-        return idempotencyKey == null && !participants.isEmpty() && declarations.canSeal()
-                && timeout <= BeginTransactionRequest.MAX_DEFERRED_TIMEOUT_MS;
-    }
 
     private static void requireOneEndpointEach(List<ParticipantAddress> participants) {
         Map<String, String> endpoints = new HashMap<>();

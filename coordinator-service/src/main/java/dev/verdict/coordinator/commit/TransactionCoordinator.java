@@ -12,6 +12,7 @@ import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
+import dev.verdict.protocol.coordinator.BeginTransactionRequest;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.participant.SignedVote;
 import java.util.ArrayList;
@@ -68,6 +69,18 @@ public final class TransactionCoordinator {
                                     - refused.current().beganAtMillis()));
             default -> throw unexpected(result);
         });
+    }
+
+    /**
+     * Whether a begin may be deferred (given a declaration key to seal it with, which the caller checks): it
+     * declares participants for its commit or abort to bring back, nothing asks for the same transaction on a
+     * retry (no Idempotency-Key: a deferred begin whose answer is lost leaves nothing behind), and its deadline
+     * falls within the life of an id block.
+     */
+    public boolean canDefer(Long timeoutMs, String idempotencyKey, List<ParticipantAddress> participants) {
+        long timeout = timeoutMs == null ? settings.defaultTimeoutMillis() : timeoutMs;
+        return idempotencyKey == null && !participants.isEmpty()
+                && timeout <= BeginTransactionRequest.MAX_DEFERRED_TIMEOUT_MS;
     }
 
     /**

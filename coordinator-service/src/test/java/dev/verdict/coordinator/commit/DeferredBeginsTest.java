@@ -38,6 +38,15 @@ class DeferredBeginsTest {
             new CoordinatorSettings(10_000, 30_000, 1_000), VoteCheck.withKey(KEY));
 
     @Test
+    void onlyABeginWithParticipantsNoIdempotencyKeyAndAShortEnoughTimeoutIsDeferred() {
+        assertThat(coordinator.canDefer(60_000L, null, List.of(A, B))).isTrue();
+        assertThat(coordinator.canDefer(null, null, List.of(A))).as("the default timeout, 10 s").isTrue();
+        assertThat(coordinator.canDefer(60_001L, null, List.of(A, B))).as("past a block's life").isFalse();
+        assertThat(coordinator.canDefer(10_000L, "key", List.of(A, B))).as("a retry must find it").isFalse();
+        assertThat(coordinator.canDefer(10_000L, null, List.of())).as("nothing to bring back").isFalse();
+    }
+
+    @Test
     void aDeferredBeginWritesNothingButTheBlockItsIdComesFrom() {
         TransactionView first = coordinator.beginDeferred(10_000L, List.of(A, B)).join();
         TransactionView second = coordinator.beginDeferred(10_000L, List.of(A, B)).join();
