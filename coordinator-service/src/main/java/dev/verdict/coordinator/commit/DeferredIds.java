@@ -52,16 +52,18 @@ public final class DeferredIds {
         if (mine) {
             // proposed outside the lock: a log may apply it, and complete it, on this very thread
             log.propose(new TxCommand.ReserveIds(BLOCK_SIZE, LIVE_FOR_MILLIS)).whenComplete((result, failure) -> {
+                Throwable outcome = failure;
                 synchronized (this) {
                     reserving = null;
-                    if (failure == null) {
-                        use(result);
+                    if (outcome == null) {
+                        outcome = use(result);
                     }
                 }
-                if (failure == null) {
+                // every waiter hears the end of the reservation, whatever it was
+                if (outcome == null) {
                     reservation.complete(null);
                 } else {
-                    reservation.completeExceptionally(failure);
+                    reservation.completeExceptionally(outcome);
                 }
             });
         }
@@ -69,9 +71,10 @@ public final class DeferredIds {
         return reservation.thenCompose(ignored -> next());
     }
 
-    private void use(TxResult result) {
+    /** Takes the block reserved; the failure to report when the answer is not a block (null when it is). */
+    private Throwable use(TxResult result) {
         if (!(result instanceof TxResult.Reserved(long first, long lastReserved, long liveUntil))) {
-            throw new IllegalStateException("unexpected answer to ReserveIds: " + result);
+            return new IllegalStateException("unexpected answer to ReserveIds: " + result);
         }
         next = first;
         last = lastReserved;
@@ -79,5 +82,6 @@ public final class DeferredIds {
         long mintWindowEnd = liveUntil - (LIVE_FOR_MILLIS - MINT_FOR_MILLIS);
         // at least the callers waiting for this block get ids from it, however far the clocks disagree
         mintUntilMillis = Math.max(now + 1, Math.min(now + MINT_FOR_MILLIS, mintWindowEnd));
+        return null;
     }
 }
