@@ -15,6 +15,7 @@ public enum ErrorCode {
     TRANSACTION_ALREADY_COMMITTED(409, "Transaction already committed"),
     TRANSACTION_ALREADY_ABORTED(409, "Transaction already aborted"),
     IDEMPOTENCY_KEY_CONFLICT(409, "Idempotency key was used with different parameters"),
+    ID_LEASES_DISABLED(409, "The coordinators hand out no id leases (they have no declaration key)"),
     DECISION_PENDING(504, "No decision yet; read the transaction status"),
     NO_QUORUM(503, "Coordinator cluster has no leader or quorum"),
     COORDINATOR_OVERLOADED(503, "Coordinator node has too many requests waiting"),

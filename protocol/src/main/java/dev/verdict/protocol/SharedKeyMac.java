@@ -38,6 +38,18 @@ public final class SharedKeyMac {
      * different lists of strings feed the MAC the same bytes.
      */
     public String tag(byte[] domain, long first, long second, String... strings) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(mac(domain, first, second, strings), TAG_BYTES));
+    }
+
+    /**
+     * A key derived from this one (the whole HMAC, base64url, long enough for a {@code SharedKeyMac} of its own):
+     * whoever holds it can make tags under it, but cannot learn this key from it.
+     */
+    public String derivedKey(byte[] domain, long first, long second, String... strings) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac(domain, first, second, strings));
+    }
+
+    private byte[] mac(byte[] domain, long first, long second, String... strings) {
         Mac mac;
         try {
             mac = Mac.getInstance(ALGORITHM);
@@ -52,7 +64,7 @@ public final class SharedKeyMac {
             mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
             mac.update(bytes);
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(mac.doFinal(), TAG_BYTES));
+        return mac.doFinal();
     }
 
     /** Compares two tags in constant time. */

@@ -3,10 +3,12 @@ package dev.verdict.coordinator.api;
 import dev.verdict.coordinator.cluster.CoordinatorProperties;
 import dev.verdict.coordinator.commit.CoordinatorException;
 import dev.verdict.coordinator.txn.DeferredBegin;
+import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.coordinator.DeclarationSeal;
+import dev.verdict.protocol.coordinator.IdLease;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +49,14 @@ class BeginDeclarations {
                 .map(deadline -> new DeferredBegin(deadline.toEpochMilli(), participants))
                 .orElseThrow(() -> new CoordinatorException(ErrorCode.VALIDATION_FAILED, "the declaration does not"
                         + " seal exactly these participants, in this order, for transaction " + txId));
+    }
+
+    /** The lease of a block reserved for a client, with the key it seals its transactions' declarations under. */
+    IdLease lease(TxResult.Reserved block) {
+        if (seal == null) {
+            throw new IllegalStateException("no declaration key to derive an id lease's key from (see canSeal)");
+        }
+        return seal.lease(block.firstTxId(), block.lastTxId(), Instant.ofEpochMilli(block.liveUntilMillis()));
     }
 
     /** The seal for the begin's answer, or null (no key, nothing declared, or no longer active). */

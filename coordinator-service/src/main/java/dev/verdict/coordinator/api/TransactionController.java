@@ -13,6 +13,7 @@ import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
+import dev.verdict.protocol.coordinator.IdLease;
 import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
@@ -94,6 +95,16 @@ class TransactionController implements CoordinatorApi {
         DeferredBegin begin = request == null ? null
                 : declarations.deferredBegin(txId, request.participants(), request.declaration());
         return Responses.outcome(Await.result(coordinator.abort(txId, begin)));
+    }
+
+    @Override
+    @ResponseStatus(HttpStatus.CREATED)
+    public IdLease leaseIds() {
+        if (!declarations.canSeal()) {
+            throw new CoordinatorException(ErrorCode.ID_LEASES_DISABLED,
+                    "the coordinators have no declaration key, so they lease no ids: begin through POST /v1/transactions");
+        }
+        return declarations.lease(Await.result(coordinator.reserveLease()));
     }
 
     @Override

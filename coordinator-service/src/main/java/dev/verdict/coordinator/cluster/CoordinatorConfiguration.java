@@ -23,9 +23,8 @@ class CoordinatorConfiguration {
 
     /** How often the leader sweeps for undone work; failover recovery does not wait for it (it runs at once). */
     private static final long DRIVER_TICK_MILLIS = 100;
-    /** Acknowledgements in one log command at most, and how long one may wait for company. */
+    /** Acknowledgements in one log command at most. */
     private static final int ACK_BATCH_SIZE = 256;
-    private static final long ACK_FLUSH_MILLIS = 2;
 
     @Bean(destroyMethod = "close")
     DecisionLog decisionLog(CoordinatorProperties properties) {
@@ -46,7 +45,8 @@ class CoordinatorConfiguration {
     TwoPhaseCommitDriver twoPhaseCommitDriver(DecisionLog log, HttpParticipantGateway gateway,
             SingleThreadScheduler scheduler, CoordinatorProperties properties) {
         DriverSettings settings = new DriverSettings(DRIVER_TICK_MILLIS, properties.prepareGrace().toMillis(),
-                properties.retryMin().toMillis(), properties.retryMax().toMillis(), ACK_BATCH_SIZE, ACK_FLUSH_MILLIS,
+                properties.retryMin().toMillis(), properties.retryMax().toMillis(), ACK_BATCH_SIZE,
+                properties.acknowledgementDelay().toMillis(),
                 properties.forgetAfter().toMillis());
         return new TwoPhaseCommitDriver(log, gateway, scheduler, settings);
     }

@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMin                  first backoff of a phase-2 redelivery
  * @param retryMax                  cap of the phase-2 redelivery backoff
  * @param forgetAfter               how long a decision acknowledged by every participant stays readable
+ * @param acknowledgementDelay      how long a participant's acknowledgement of phase 2 may wait for others to share
+ *                                  its log write (acknowledgements only let a decision be forgotten, so waiting
+ *                                  costs nothing but memory; fewer writes leave the log to the decisions)
  * @param declarationKey            shared secret (at least 32 characters) with which a begin's answer seals the
  *                                  participants it declared, so agents holding the same key open their branches
  *                                  without an enlist call; unset, every agent enlists
@@ -47,5 +50,6 @@ public record CoordinatorProperties(
         @DefaultValue("50ms") Duration retryMin,
         @DefaultValue("2s") Duration retryMax,
         @DefaultValue("10m") Duration forgetAfter,
+        @DefaultValue("25ms") Duration acknowledgementDelay,
         String declarationKey) {
 }

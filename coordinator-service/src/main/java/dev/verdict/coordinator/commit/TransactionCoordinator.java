@@ -97,6 +97,19 @@ public final class TransactionCoordinator {
         });
     }
 
+    /**
+     * Reserves a block of ids for a client that mints its deferred begins itself (an id lease, docs/protocol.md):
+     * the reservation this node makes for its own deferred begins ({@link DeferredIds}), handed over whole. The
+     * table keeps the block live as long, so presumed abort stays safe for its ids whoever minted them.
+     */
+    public CompletableFuture<TxResult.Reserved> reserveLease() {
+        return log.propose(new TxCommand.ReserveIds(DeferredIds.BLOCK_SIZE, DeferredIds.LIVE_FOR_MILLIS))
+                .thenApply(result -> switch (result) {
+                    case TxResult.Reserved reserved -> reserved;
+                    default -> throw unexpected(result);
+                });
+    }
+
     /** A deferred transaction as its Begin will log it: ACTIVE, with the declared participants. */
     private static TransactionView notLoggedYet(long txId, long beganAtMillis, long deadlineMillis,
             List<ParticipantAddress> participants) {

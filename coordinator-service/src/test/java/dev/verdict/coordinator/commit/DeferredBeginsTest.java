@@ -9,6 +9,7 @@ import dev.verdict.coordinator.txn.DeferredBegin;
 import dev.verdict.coordinator.txn.ParticipantView;
 import dev.verdict.coordinator.txn.TransactionView;
 import dev.verdict.coordinator.txn.TxCommand;
+import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
@@ -164,6 +165,65 @@ class DeferredBeginsTest {
 
         assertThat(onFollower.commit(begun.txId(), votes, declared(begun)).join().state())
                 .isEqualTo(TxState.COMMITTED);
+    }
+
+    // ---- id leases: the client mints from a block reserved for it -------------------------------------------
+
+    @Test
+    void aLeaseIsABlockOfItsOwnReservedThroughTheLog() {
+        TransactionView own = coordinator.beginDeferred(10_000L, List.of(A, B)).join();
+
+        TxResult.Reserved lease = coordinator.reserveLease().join();
+
+        assertThat(counting.proposed).containsExactly(
+                new TxCommand.ReserveIds(DeferredIds.BLOCK_SIZE, DeferredIds.LIVE_FOR_MILLIS),
+                new TxCommand.ReserveIds(DeferredIds.BLOCK_SIZE, DeferredIds.LIVE_FOR_MILLIS));
+        assertThat(lease.lastTxId() - lease.firstTxId() + 1).isEqualTo(DeferredIds.BLOCK_SIZE);
+        assertThat(own.txId() >= lease.firstTxId() && own.txId() <= lease.lastTxId()).as("the node's own block is another").isFalse();
+        assertThat(lease.liveUntilMillis()).isEqualTo(scheduler.nowMillis() + DeferredIds.LIVE_FOR_MILLIS);
+        assertThat(coordinator.beginDeferred(10_000L, List.of(A)).join().txId()).as("the node keeps its own block")
+                .isEqualTo(own.txId() + 1);
+    }
+
+    @Test
+    void anIdTheClientMintedFromItsLeaseCommitsInOneEntry() {
+        TxResult.Reserved lease = coordinator.reserveLease().join();
+        long txId = lease.lastTxId();
+        DeferredBegin begin = new DeferredBegin(scheduler.nowMillis() + 10_000, List.of(A, B));
+        int before = counting.proposals.get();
+
+        TransactionView committed = coordinator.commit(txId, votes(txId, Vote.YES, Vote.YES), begin).join();
+
+        assertThat(committed.state()).isEqualTo(TxState.COMMITTED);
+        assertThat(counting.proposals.get() - before).isEqualTo(1);
+        assertThat(coordinator.commit(txId, votes(txId, Vote.YES, Vote.YES), begin).join().state())
+                .as("asked again").isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void aLeasedIdAskedAboutBeforeItsCommitIsAbortedForGood() {
+        TxResult.Reserved lease = coordinator.reserveLease().join();
+        long txId = lease.firstTxId() + 7;
+
+        assertThat(coordinator.status(txId).join()).get().extracting(TransactionView::state)
+                .isEqualTo(TxState.ABORTED);
+        TransactionView outcome = coordinator.commit(txId, votes(txId, Vote.YES, Vote.YES),
+                new DeferredBegin(scheduler.nowMillis() + 10_000, List.of(A, B))).join();
+        assertThat(outcome.state()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.reason()).startsWith("presumed abort");
+    }
+
+    @Test
+    void onceItsLeaseDiedAnIdCanNoLongerBeLogged() {
+        TxResult.Reserved lease = coordinator.reserveLease().join();
+        long txId = lease.firstTxId();
+        scheduler.advance(DeferredIds.LIVE_FOR_MILLIS + 1);
+
+        assertThatThrownBy(() -> coordinator.commit(txId, votes(txId, Vote.YES, Vote.YES),
+                new DeferredBegin(scheduler.nowMillis() + 10_000, List.of(A, B))).join())
+                .cause().isInstanceOfSatisfying(CoordinatorException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.TRANSACTION_NOT_FOUND));
+        assertThat(coordinator.status(txId).join()).as("and stays unknown").isEmpty();
     }
 
     private static DeferredBegin declared(TransactionView begun) {

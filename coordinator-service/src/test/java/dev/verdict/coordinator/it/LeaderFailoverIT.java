@@ -136,6 +136,9 @@ class LeaderFailoverIT {
                 .isInstanceOfSatisfying(HttpClientErrorException.BadRequest.class,
                         e -> assertThat(e.getResponseBodyAsString()).contains("VALIDATION_FAILED"));
         assertThat(api.status(txId).state()).isEqualTo(TxState.ACTIVE);
+        // nor can they derive an id lease's key: no lease, a problem the client turns into asking for its begins
+        assertThatThrownBy(api::leaseIds).isInstanceOfSatisfying(HttpClientErrorException.Conflict.class,
+                e -> assertThat(e.getResponseBodyAsString()).contains("ID_LEASES_DISABLED"));
 
         // no declaration key here: well-formed votes are not trusted, both participants are asked to prepare
         String unchecked = "v1." + txId + ".YES.AAAAAAAAAAAAAAAAAAAAAA.";

@@ -49,6 +49,6 @@ public class GlobalTransactionsAutoConfiguration {
         CoordinatorCluster coordinator = CoordinatorClusterFactory.create(
                 restClientBuilder.getIfAvailable(RestClient::builder), urls, client.connectTimeout(), client.readTimeout());
         return new GlobalTransactions(coordinator, client.defaultTimeout(), client.outcomePollTimeout(), Clock.systemUTC(),
-                client.deferBegins());
+                client.deferBegins(), client.leaseIds());
     }
 }

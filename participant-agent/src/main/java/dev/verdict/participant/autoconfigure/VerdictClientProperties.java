@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           status) when the coordinator could not answer
  * @param deferBegins whether a begin that declares its participants asks to be deferred: answered without a log
  *                    write, its Begin logged with the commit or abort (docs/protocol.md, "Deferred begins")
+ * @param leaseIds with {@code deferBegins}: whether the client mints its deferred begins' ids itself, from blocks
+ *                 the coordinators lease it, so such a begin makes no call (docs/protocol.md, "Id leases")
  */
 @ConfigurationProperties("verdict.client")
 public record VerdictClientProperties(
@@ -27,7 +29,8 @@ public record VerdictClientProperties(
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("30s") Duration readTimeout,
         @DefaultValue("30s") Duration outcomePollTimeout,
-        @DefaultValue("false") boolean deferBegins) {
+        @DefaultValue("false") boolean deferBegins,
+        @DefaultValue("false") boolean leaseIds) {
 
     public VerdictClientProperties {
         coordinatorUrls = coordinatorUrls == null ? List.of() : List.copyOf(coordinatorUrls);

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -39,6 +40,8 @@ public final class GlobalTransactions {
     private final Duration outcomePollTimeout;
     private final Clock clock;
     private final boolean deferBegins;
+    /** Null unless ids are leased: then deferred begins are minted here, without a call. */
+    private final LeasedIds leasedIds;
 
     public GlobalTransactions(CoordinatorApi coordinator, Duration defaultTimeout, Duration outcomePollTimeout, Clock clock) {
         this(coordinator, defaultTimeout, outcomePollTimeout, clock, false);
@@ -50,11 +53,24 @@ public final class GlobalTransactions {
      */
     public GlobalTransactions(CoordinatorApi coordinator, Duration defaultTimeout, Duration outcomePollTimeout, Clock clock,
             boolean deferBegins) {
+        this(coordinator, defaultTimeout, outcomePollTimeout, clock, deferBegins, false);
+    }
+
+    /**
+     * @param leaseIds with {@code deferBegins}: whether this client mints the ids of its deferred begins itself,
+     *        from blocks the coordinators lease it, so such a begin makes no call at all (docs/protocol.md, "Id
+     *        leases"); until a lease is in, and whenever none can serve, begins ask a coordinator as before
+     */
+    public GlobalTransactions(CoordinatorApi coordinator, Duration defaultTimeout, Duration outcomePollTimeout, Clock clock,
+            boolean deferBegins, boolean leaseIds) {
         this.coordinator = coordinator;
         this.defaultTimeout = defaultTimeout;
         this.outcomePollTimeout = outcomePollTimeout;
         this.clock = clock;
         this.deferBegins = deferBegins;
+        this.leasedIds = deferBegins && leaseIds
+                ? new LeasedIds(coordinator, clock, Thread.ofVirtual().name("verdict-id-lease")::start)
+                : null;
     }
 
     public GlobalTransaction begin() {
@@ -81,6 +97,12 @@ public final class GlobalTransactions {
      */
     public GlobalTransaction begin(Duration timeout, List<ParticipantAddress> participants) {
         boolean deferring = deferBegins && !participants.isEmpty();
+        if (deferring && leasedIds != null && timeout.toMillis() <= BeginTransactionRequest.MAX_DEFERRED_TIMEOUT_MS) {
+            Optional<GlobalTransaction> leased = leasedIds.begin(timeout, participants);
+            if (leased.isPresent()) {
+                return leased.get();
+            }
+        }
         TransactionBegun begun = coordinator.begin(
                 new BeginTransactionRequest(timeout.toMillis(), participants, deferring ? Boolean.TRUE : null),
                 deferring ? null : UUID.randomUUID().toString());

@@ -7,6 +7,7 @@ import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
+import dev.verdict.protocol.coordinator.IdLease;
 import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
@@ -92,6 +93,12 @@ public final class CoordinatorCluster implements CoordinatorApi {
     @Override
     public TransactionOutcome abort(long txId, AbortRequest request) {
         return call("abort of " + txId, api -> api.abort(txId, request));
+    }
+
+    /** Not idempotent, yet safe to ask again elsewhere: a lease whose answer was lost only leaves its ids unused. */
+    @Override
+    public IdLease leaseIds() {
+        return call("id lease", CoordinatorApi::leaseIds);
     }
 
     @Override

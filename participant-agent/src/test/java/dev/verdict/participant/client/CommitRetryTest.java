@@ -11,6 +11,7 @@ import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.Enlisted;
+import dev.verdict.protocol.coordinator.IdLease;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
@@ -89,6 +90,11 @@ class CommitRetryTest {
 
         @Override
         public Enlisted enlist(long txId, ParticipantAddress request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public IdLease leaseIds() {
             throw new UnsupportedOperationException();
         }
 

@@ -8,6 +8,7 @@ import dev.verdict.participant.client.GlobalTransactions;
 import dev.verdict.participant.support.Shard;
 import dev.verdict.protocol.Headers;
 import dev.verdict.protocol.TxState;
+import dev.verdict.protocol.coordinator.IdLease;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
@@ -106,6 +107,42 @@ class DeferredBeginsTest {
         assertThat(fixture.pgA().balance("alice")).isEqualTo(100);
     }
 
+    /**
+     * With ids leased, the client mints its deferred begins itself: once the lease is in, a begin makes no call,
+     * the agents open their branches on the seal the client made under the lease's key, and the commit logs the
+     * Begin with the decision, as for a begin a coordinator answered.
+     */
+    @Test
+    void withALeaseTheBeginMakesNoCallAndTheCommitLogsIt() {
+        fixture.startShards("verdict.participant.declaration-key=" + KEY);
+        CountingCoordinator counting = new CountingCoordinator(TwoShardsWithRealCoordinator.coordinatorCluster(
+                fixture.coordinator().urls()));
+        GlobalTransactions transactions = new GlobalTransactions(counting, TIMEOUT, Duration.ofSeconds(10),
+                java.time.Clock.systemUTC(), true, true);
+        // the first begins ask a coordinator while the lease is asked for in the background
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            int asked = counting.begins.get();
+            transactions.begin(TIMEOUT, bothShards()); // deferred and never committed: nothing to clean up
+            return counting.begins.get() == asked;
+        });
+        int begins = counting.begins.get();
+
+        TransactionOutcome outcome = transactions.execute(TIMEOUT, bothShards(), tx -> {
+            assertThat(tx.deferred()).isTrue();
+            assertThat(tx.declaration()).as("sealed under the lease").startsWith("v2.");
+            moveThirty(tx);
+        });
+
+        assertThat(outcome.state()).isEqualTo(TxState.COMMITTED);
+        assertThat(counting.begins.get()).as("no begin call").isEqualTo(begins);
+        IdLease lease = counting.lastLease.get();
+        assertThat(outcome.txId()).isBetween(lease.firstTxId(), lease.lastTxId());
+        fixture.coordinator().awaitFinished(outcome.txId(), TxState.COMMITTED);
+        assertThat(fixture.pgA().balance("alice")).isEqualTo(70);
+        assertThat(fixture.pgB().balance("bob")).isEqualTo(80);
+        assertThat(fixture.shardA().gate().arrived("prepare", outcome.txId())).isFalse();
+    }
+
     private static GlobalTransactions deferringClient() {
         return TwoShardsWithRealCoordinator.globalTransactions(fixture.coordinator().urls(), TIMEOUT, true);
     }
@@ -120,5 +157,61 @@ class DeferredBeginsTest {
         RestClient toB = TwoShardsWithRealCoordinator.propagatingClient(fixture.shardB());
         toA.post().uri("/accounts/alice/debit?amount=30").header(Headers.PREPARE, "true").retrieve().toBodilessEntity();
         toB.post().uri("/accounts/bob/credit?amount=30").header(Headers.PREPARE, "true").retrieve().toBodilessEntity();
+    }
+
+    /** The cluster client, counting the begins asked and keeping the last lease handed out. */
+    static final class CountingCoordinator implements dev.verdict.protocol.coordinator.CoordinatorApi {
+
+        private final dev.verdict.protocol.coordinator.CoordinatorApi delegate;
+        final java.util.concurrent.atomic.AtomicInteger begins = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicReference<IdLease> lastLease = new java.util.concurrent.atomic.AtomicReference<>();
+
+        CountingCoordinator(dev.verdict.protocol.coordinator.CoordinatorApi delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public dev.verdict.protocol.coordinator.TransactionBegun begin(
+                dev.verdict.protocol.coordinator.BeginTransactionRequest request, String idempotencyKey) {
+            begins.incrementAndGet();
+            return delegate.begin(request, idempotencyKey);
+        }
+
+        @Override
+        public IdLease leaseIds() {
+            IdLease lease = delegate.leaseIds();
+            lastLease.set(lease);
+            return lease;
+        }
+
+        @Override
+        public dev.verdict.protocol.coordinator.Enlisted enlist(long txId, ParticipantAddress request) {
+            return delegate.enlist(txId, request);
+        }
+
+        @Override
+        public TransactionOutcome commit(long txId, dev.verdict.protocol.coordinator.CommitRequest request) {
+            return delegate.commit(txId, request);
+        }
+
+        @Override
+        public TransactionOutcome abort(long txId, dev.verdict.protocol.coordinator.AbortRequest request) {
+            return delegate.abort(txId, request);
+        }
+
+        @Override
+        public TransactionStatus status(long txId) {
+            return delegate.status(txId);
+        }
+
+        @Override
+        public List<TransactionStatus> list(int limit) {
+            return delegate.list(limit);
+        }
+
+        @Override
+        public dev.verdict.protocol.coordinator.ClusterStatus cluster() {
+            return delegate.cluster();
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.participant.client.GlobalTransactions;
 import dev.verdict.participant.context.VerdictTxPropagationInterceptor;
+import dev.verdict.participant.coordinator.CoordinatorCluster;
 import dev.verdict.participant.coordinator.CoordinatorClusterFactory;
 import dev.verdict.participant.support.ParticipantGate;
 import dev.verdict.participant.support.RealCoordinator;
@@ -116,9 +117,14 @@ final class TwoShardsWithRealCoordinator
 
     /** The starter's client, on {@code coordinatorUrls}, deferring the begins that declare participants or not. */
     static GlobalTransactions globalTransactions(List<URI> coordinatorUrls, Duration timeout, boolean deferBegins) {
-        return new GlobalTransactions(CoordinatorClusterFactory.create(RestClient.builder(), coordinatorUrls,
-                Duration.ofSeconds(1), Duration.ofSeconds(20)), timeout, Duration.ofSeconds(10), Clock.systemUTC(),
-                deferBegins);
+        return new GlobalTransactions(coordinatorCluster(coordinatorUrls), timeout, Duration.ofSeconds(10),
+                Clock.systemUTC(), deferBegins);
+    }
+
+    /** The starter's client of the coordinator cluster, as its auto-configuration builds it. */
+    static CoordinatorCluster coordinatorCluster(List<URI> coordinatorUrls) {
+        return CoordinatorClusterFactory.create(RestClient.builder(), coordinatorUrls, Duration.ofSeconds(1),
+                Duration.ofSeconds(20));
     }
 
     /** A client of {@code shard}'s app whose calls carry the current transaction, as an app's RestClient does. */

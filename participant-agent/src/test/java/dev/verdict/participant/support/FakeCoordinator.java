@@ -10,6 +10,7 @@ import dev.verdict.protocol.coordinator.CommitRequest;
 import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
+import dev.verdict.protocol.coordinator.IdLease;
 import dev.verdict.protocol.coordinator.ParticipantStatus;
 import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
@@ -184,6 +185,13 @@ public final class FakeCoordinator implements CoordinatorUnderTest {
         public TransactionOutcome abort(long txId, AbortRequest request) {
             state.check();
             return state.abort(txId);
+        }
+
+        /** The fake has no declaration key, as coordinators without one answer. */
+        @Override
+        public IdLease leaseIds() {
+            state.check();
+            throw State.problem(ErrorCode.ID_LEASES_DISABLED, "the fake coordinator has no declaration key");
         }
 
         @Override

@@ -44,6 +44,13 @@ public interface CoordinatorApi {
         return abort(txId, null);
     }
 
+    /**
+     * Reserves a block of ids for this client's deferred begins ({@link IdLease}); 409 {@code ID_LEASES_DISABLED}
+     * when the coordinators have no declaration key to derive the lease's key from.
+     */
+    @PostExchange("/id-leases")
+    IdLease leaseIds();
+
     @GetExchange("/transactions/{txId}")
     TransactionStatus status(@PathVariable("txId") long txId);
 

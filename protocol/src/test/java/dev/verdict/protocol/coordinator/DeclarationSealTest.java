@@ -3,6 +3,8 @@ package dev.verdict.protocol.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verdict.protocol.SharedKeyMac;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -122,5 +124,77 @@ class DeclarationSealTest {
         String sealed = seal.seal(42, NOW.minusSeconds(1), List.of(A)).orElseThrow();
 
         assertThat(seal.verifyDeclared(sealed, 42, List.of(A))).contains(NOW.minusSeconds(1));
+    }
+
+    // ---- seals made by a lease's holder ---------------------------------------------------------------------
+
+    static final Instant LIVE_UNTIL = NOW.plusSeconds(120);
+
+    @Test
+    void aLeaseHolderSealsItsOwnIdsAndEveryoneWithTheKeyVerifiesThem() {
+        IdLease lease = seal.lease(1_025, 2_048, LIVE_UNTIL);
+        String sealed = DeclarationSeal.sealLeased(lease, 1_100, DEADLINE, List.of(A, B)).orElseThrow();
+
+        assertThat(lease.key()).as("the lease key is not the declaration key").doesNotContain(KEY);
+        assertThat(seal.verify(sealed, 1_100, A, NOW)).contains(DEADLINE);
+        assertThat(new DeclarationSeal(KEY).verify(sealed, 1_100, B, NOW)).contains(DEADLINE);
+        assertThat(seal.verifyDeclared(sealed, 1_100, List.of(A, B))).contains(DEADLINE);
+        assertThat(seal.verifyDeclared(sealed, 1_100, List.of(B, A))).as("in the order declared").isEmpty();
+        assertThat(seal.verify(sealed, 1_100, A, DEADLINE)).as("expired").isEmpty();
+        assertThat(new DeclarationSeal(KEY + "-rotated").verify(sealed, 1_100, A, NOW)).isEmpty();
+    }
+
+    @Test
+    void aLeaseSealsNoIdOutsideItAndNoDeadlinePastItsLife() {
+        IdLease lease = seal.lease(1_025, 2_048, LIVE_UNTIL);
+
+        assertThatThrownBy(() -> DeclarationSeal.sealLeased(lease, 2_049, DEADLINE, List.of(A)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DeclarationSeal.sealLeased(lease, 1_100, LIVE_UNTIL.plusMillis(1), List.of(A)))
+                .isInstanceOf(IllegalArgumentException.class);
+        // a holder that seals them anyway, under the lease's key, gets nothing past the checks
+        String outside = forge(lease, 1_025, 2_048, LIVE_UNTIL, 2_049, DEADLINE);
+        String tooLate = forge(lease, 1_025, 2_048, LIVE_UNTIL, 1_100, LIVE_UNTIL.plusSeconds(600));
+        assertThat(seal.verify(outside, 2_049, A, NOW)).isEmpty();
+        assertThat(seal.verifyDeclared(outside, 2_049, List.of(A))).isEmpty();
+        assertThat(seal.verify(tooLate, 1_100, A, NOW)).isEmpty();
+        assertThat(seal.verifyDeclared(tooLate, 1_100, List.of(A))).isEmpty();
+        assertThat(seal.verify(forge(lease, 1_025, 2_048, LIVE_UNTIL, 1_100, DEADLINE), 1_100, A, NOW))
+                .as("the same, honest").contains(DEADLINE);
+    }
+
+    @Test
+    void aLeaseWhoseFieldsWereChangedSealsNothing() {
+        IdLease lease = seal.lease(1_025, 2_048, LIVE_UNTIL);
+        // the lease's fields derive the key its tags must be under: widening its range or its life changes it
+        String wider = forge(lease, 1, 1_000_000, LIVE_UNTIL, 5, DEADLINE);
+        Instant muchLater = LIVE_UNTIL.plusSeconds(3_600);
+        String longer = forge(lease, 1_025, 2_048, muchLater, 1_100, muchLater.minusSeconds(1));
+
+        assertThat(seal.verify(wider, 5, A, NOW)).isEmpty();
+        assertThat(seal.verifyDeclared(wider, 5, List.of(A))).isEmpty();
+        assertThat(seal.verify(longer, 1_100, A, NOW)).isEmpty();
+        assertThat(seal.verifyDeclared(longer, 1_100, List.of(A))).isEmpty();
+    }
+
+    @Test
+    void aLeasedSealIsOnlyForOneTransaction() {
+        IdLease lease = seal.lease(1_025, 2_048, LIVE_UNTIL);
+        String sealed = DeclarationSeal.sealLeased(lease, 1_100, DEADLINE, List.of(A)).orElseThrow();
+        String otherTx = sealed.replace(".1100.", ".1101.");
+
+        assertThat(seal.verify(sealed, 1_101, A, NOW)).isEmpty();
+        assertThat(seal.verify(otherTx, 1_101, A, NOW)).as("the txId is under the tag").isEmpty();
+        assertThat(seal.verify("v2.1025.2048." + LIVE_UNTIL.toEpochMilli() + ".1100", 1_100, A, NOW))
+                .as("no tags").isEmpty();
+        assertThat(seal.verify("v2.x.2048.1.1100." + DEADLINE.toEpochMilli() + ".tag", 1_100, A, NOW)).isEmpty();
+    }
+
+    /** A seal naming these lease fields, tagged for A under {@code lease}'s key: what a dishonest holder could make. */
+    private static String forge(IdLease lease, long first, long last, Instant liveUntil, long txId, Instant deadline) {
+        String tag = new SharedKeyMac(lease.key()).tag("verdict-declared-participant".getBytes(StandardCharsets.UTF_8),
+                txId, deadline.toEpochMilli(), A.participantId(), A.endpoint());
+        return "v2." + first + "." + last + "." + liveUntil.toEpochMilli() + "." + txId + "." + deadline.toEpochMilli()
+                + "." + tag;
     }
 }

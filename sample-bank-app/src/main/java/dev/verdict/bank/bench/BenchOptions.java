@@ -13,7 +13,7 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
         Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
         Duration warmupAll, Duration failoverSettle, boolean declarationSeals, String clientFirst,
-        boolean votesOnLastCall, boolean deferredBegins) {
+        boolean votesOnLastCall, boolean deferredBegins, boolean leasedIds) {
 
     static final List<String> CLIENT_FIRST = List.of("leader", "follower");
 
@@ -66,6 +66,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --deferred-begins=true     a verdict transfer's begin is deferred: answered without a log write, its
                                          Begin logged with the commit (needs --declaration-seals); false: the
                                          begin waits for its log write
+              --leased-ids=true          with deferred begins: the client mints a verdict transfer's id itself,
+                                         from a block the coordinators leased it, so the begin makes no call;
+                                         false: each begin asks a coordinator
               --client-first=leader      the node the verdict modes' client calls first (it stays with the node that
                                          answered last): leader, or follower (a commit asked of a follower)
               --seed=<random>
@@ -113,7 +116,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.flag("declaration-seals", true),
                 line.string("client-first", "leader"),
                 line.flag("votes-on-last-call", true),
-                line.flag("deferred-begins", true));
+                line.flag("deferred-begins", true),
+                line.flag("leased-ids", true));
         line.rejectUnknown();
         return options;
     }

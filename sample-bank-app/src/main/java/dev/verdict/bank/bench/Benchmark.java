@@ -377,7 +377,7 @@ public final class Benchmark {
         CoordinatorCluster cluster = CoordinatorClusterFactory.create(RestClient.builder(), urls, Duration.ofSeconds(2),
                 Duration.ofSeconds(30));
         return new GlobalTransactions(cluster, options.transferTimeout(), Duration.ofSeconds(30), Clock.systemUTC(),
-                options.deferredBegins());
+                options.deferredBegins(), options.leasedIds());
     }
 
     private void check(InvariantCheck invariants, long expectedTotal, String when) throws Exception {

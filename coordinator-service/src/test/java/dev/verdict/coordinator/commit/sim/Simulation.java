@@ -59,6 +59,11 @@ final class Simulation {
     private int genuineVotes;
     private int forgedVotes;
     private int presumedAborts;
+    /** The clients' id lease (a block reserved for them through any node), the next id to mint, and how many were. */
+    private TxResult.Reserved lease;
+    private long leaseNext;
+    private boolean leasing;
+    private int leased;
     private final List<String> violations = new ArrayList<>();
     private final List<String> faults = new ArrayList<>();
 
@@ -87,6 +92,7 @@ final class Simulation {
         for (int i = 0; i < TRANSACTIONS; i++) {
             loop.at(random.nextLong(FAULT_PHASE_MILLIS - 3_000), this::client);
         }
+        loop.at(0, this::askForLease); // the clients' first lease, asked before any client needs it
         scheduleNemesis();
         scheduleReapers();
         scheduleRecovery();
@@ -103,7 +109,7 @@ final class Simulation {
 
     /** Decisions by outcome and what clients were told, so a test can see the run did real work. */
     record Summary(long committed, long aborted, long toldCommitted, int faults, int genuineVotes, int forgedVotes,
-            int deferred, long deferredCommitted, int presumedAborts) {
+            int deferred, long deferredCommitted, int presumedAborts, int leased) {
     }
 
     Summary summary() {
@@ -112,7 +118,7 @@ final class Simulation {
         long deferredCommitted = deferred.keySet().stream()
                 .filter(txId -> firstDecision.get(txId) == TxState.COMMITTED).count();
         return new Summary(committed, firstDecision.size() - committed, toldCommitted, faults.size(), genuineVotes,
-                forgedVotes, deferred.size(), deferredCommitted, presumedAborts);
+                forgedVotes, deferred.size(), deferredCommitted, presumedAborts, leased);
     }
 
     // ---- clients -------------------------------------------------------------------------------------------
@@ -131,6 +137,10 @@ final class Simulation {
         // Half of those defer the begin: no enlists (the seal lets the agents open their branches), and the Begin
         // goes to the log with the commit or abort.
         boolean deferring = !declared.isEmpty() && random.nextBoolean();
+        // Half of those mint the id themselves, from the clients' lease, without asking a node.
+        if (deferring && random.nextBoolean() && beginLeased(timeout, declared, chosen)) {
+            return;
+        }
         (deferring ? via.coordinator.beginDeferred(timeout, declared) : via.coordinator.begin(timeout, null, declared))
                 .whenComplete((tx, failure) -> {
                     if (failure != null) {
@@ -146,6 +156,41 @@ final class Simulation {
                         enlistThenFinish(tx, chosen);
                     }
                 });
+    }
+
+    /**
+     * A deferred begin minted from the clients' lease: no node asked at all. False when no lease can serve it (one
+     * is asked for meanwhile), and the client asks a node instead.
+     */
+    private boolean beginLeased(long timeout, List<ParticipantAddress> declared, List<SimParticipant> chosen) {
+        long now = loop.now();
+        if (lease == null || leaseNext > lease.lastTxId() || now + timeout > lease.liveUntilMillis()) {
+            askForLease();
+            return false;
+        }
+        long txId = leaseNext++;
+        leased++;
+        begun.add(txId);
+        declared.forEach(p -> enlisted.computeIfAbsent(txId, id -> new ArrayList<>()).add(p.participantId()));
+        deferred.put(txId, new DeferredBegin(now + timeout, declared));
+        openDeclaredThenFinish(new TransactionView(txId, TxState.ACTIVE, now, now + timeout, List.of(), 0, 0, null),
+                chosen);
+        return true;
+    }
+
+    private void askForLease() {
+        SimNode via = anyUpNode();
+        if (leasing || via == null) {
+            return;
+        }
+        leasing = true;
+        via.coordinator.reserveLease().whenComplete((reserved, failure) -> {
+            leasing = false;
+            if (failure == null) {
+                lease = reserved;
+                leaseNext = reserved.firstTxId();
+            }
+        });
     }
 
     /** A deferred begin's calls: each declared participant opens its branch on the seal, without enlisting. */

@@ -30,6 +30,7 @@ class TwoPhaseCommitSimulationTest {
             assertThat(summary.faults()).as("seed %d injects faults", seed).isGreaterThan(5);
             assertThat(summary.genuineVotes() + summary.forgedVotes()).as("seed %d carries votes", seed).isPositive();
             assertThat(summary.deferred()).as("seed %d defers begins: %s", seed, summary).isPositive();
+            assertThat(summary.leased()).as("seed %d mints ids from a lease: %s", seed, summary).isPositive();
             assertThat(violations)
                     .as("seed %d (rerun with -Dverdict.sim.seed=%d); faults: %s", seed, seed, simulation.faults())
                     .isEmpty();
