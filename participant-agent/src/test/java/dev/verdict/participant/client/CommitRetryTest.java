@@ -4,16 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.verdict.participant.coordinator.CoordinatorUnavailableException;
+import dev.verdict.participant.support.CoordinatorApiStub;
 import dev.verdict.protocol.TxState;
-import dev.verdict.protocol.coordinator.AbortRequest;
-import dev.verdict.protocol.coordinator.BeginTransactionRequest;
-import dev.verdict.protocol.coordinator.ClusterStatus;
 import dev.verdict.protocol.coordinator.CommitRequest;
-import dev.verdict.protocol.coordinator.CoordinatorApi;
-import dev.verdict.protocol.coordinator.Enlisted;
-import dev.verdict.protocol.coordinator.IdLease;
-import dev.verdict.protocol.coordinator.ParticipantAddress;
-import dev.verdict.protocol.coordinator.TransactionBegun;
 import dev.verdict.protocol.coordinator.TransactionOutcome;
 import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.time.Clock;
@@ -60,7 +53,7 @@ class CommitRetryTest {
     }
 
     /** Answers {@code unavailableCommits} commits as if no node could serve them; the status stays ACTIVE till then. */
-    private static final class UnavailableForAWhile implements CoordinatorApi {
+    private static final class UnavailableForAWhile extends CoordinatorApiStub {
 
         private final int unavailableCommits;
         final AtomicInteger commits = new AtomicInteger();
@@ -81,36 +74,6 @@ class CommitRetryTest {
         public TransactionStatus status(long txId) {
             TxState state = commits.get() > unavailableCommits ? TxState.COMMITTED : TxState.ACTIVE;
             return new TransactionStatus(txId, state, Instant.now().plusSeconds(10), List.of(), null, null);
-        }
-
-        @Override
-        public TransactionBegun begin(BeginTransactionRequest request, String idempotencyKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Enlisted enlist(long txId, ParticipantAddress request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public IdLease leaseIds() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public TransactionOutcome abort(long txId, AbortRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<TransactionStatus> list(int limit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ClusterStatus cluster() {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -3,19 +3,11 @@ package dev.verdict.participant.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.participant.coordinator.CoordinatorProblemException;
+import dev.verdict.participant.support.CoordinatorApiStub;
 import dev.verdict.protocol.ErrorCode;
-import dev.verdict.protocol.coordinator.AbortRequest;
-import dev.verdict.protocol.coordinator.BeginTransactionRequest;
-import dev.verdict.protocol.coordinator.ClusterStatus;
-import dev.verdict.protocol.coordinator.CommitRequest;
-import dev.verdict.protocol.coordinator.CoordinatorApi;
 import dev.verdict.protocol.coordinator.DeclarationSeal;
-import dev.verdict.protocol.coordinator.Enlisted;
 import dev.verdict.protocol.coordinator.IdLease;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
-import dev.verdict.protocol.coordinator.TransactionBegun;
-import dev.verdict.protocol.coordinator.TransactionOutcome;
-import dev.verdict.protocol.coordinator.TransactionStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,7 +146,7 @@ class LeasedIdsTest {
     }
 
     /** Hands out leases of consecutive blocks, live 120 s from the clock's now, as the coordinators do. */
-    final class Leasing implements CoordinatorApi {
+    final class Leasing extends CoordinatorApiStub {
 
         final AtomicInteger leases = new AtomicInteger();
         int size = 1_024;
@@ -171,41 +163,6 @@ class LeasedIdsTest {
             lastLease = COORDINATORS.lease(nextFirst, nextFirst + size - 1, clock.instant().plusSeconds(120));
             nextFirst += size;
             return lastLease;
-        }
-
-        @Override
-        public TransactionBegun begin(BeginTransactionRequest request, String idempotencyKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Enlisted enlist(long txId, ParticipantAddress request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public TransactionOutcome commit(long txId, CommitRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public TransactionOutcome abort(long txId, AbortRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public TransactionStatus status(long txId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<TransactionStatus> list(int limit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ClusterStatus cluster() {
-            throw new UnsupportedOperationException();
         }
     }
 
