@@ -72,7 +72,12 @@ final class LeasedIds {
             txId = serves ? next++ : 0;
             if (needsRenewal(now, timeout) && !asking && !now.isBefore(noAskBefore)) {
                 asking = true;
-                background.execute(this::askForLease);
+                try {
+                    background.execute(this::askForLease);
+                } catch (RuntimeException e) {
+                    asking = false; // asked again by a later begin
+                    log.debug("could not start asking for an id lease: {}", e.toString());
+                }
             }
             if (!serves) {
                 return Optional.empty();

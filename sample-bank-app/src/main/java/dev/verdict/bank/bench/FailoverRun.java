@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -87,16 +89,18 @@ final class FailoverRun {
                 describeSurvivors(killed);
             }
             result = run.get();
-            long maxTxBeforeKill = begins.stream().filter(b -> b[1] - kill < 0).mapToLong(b -> b[0]).max().orElse(-1);
+            // by the begin's time, not by id: deferred and leased ids come from blocks, so they do not grow with time
+            Set<Long> begunBeforeKill = begins.stream().filter(b -> b[1] - kill < 0).map(b -> b[0])
+                    .collect(Collectors.toSet());
             // wait (bounded) until every branch prepared at the kill, and every later one of a transaction begun
             // before it, has left pg_prepared_xacts
             long giveUp = System.nanoTime() + resolveTimeout.toNanos();
-            while (System.nanoTime() - giveUp < 0 && !allGone(watcher.seen(), maxTxBeforeKill, kill)) {
+            while (System.nanoTime() - giveUp < 0 && !allGone(watcher.seen(), begunBeforeKill, kill)) {
                 Thread.sleep(20); // condition poll
             }
             List<PreparedWatcher.Seen> seen = watcher.seen();
             List<PreparedWatcher.Seen> inDoubt = inDoubtAtKill(seen, kill);
-            List<PreparedWatcher.Seen> later = preparedAfterKill(seen, maxTxBeforeKill, kill);
+            List<PreparedWatcher.Seen> later = preparedAfterKill(seen, begunBeforeKill, kill);
             long firstCommit = firstCommitAfterKill.get();
             FailoverResult failover = new FailoverResult(killed, newLeader,
                     electedAt == 0 ? null : Duration.ofNanos(electedAt - kill),
@@ -123,13 +127,14 @@ final class FailoverRun {
      * Branches of transactions begun before the kill but prepared only after it, by the next leader: not in doubt
      * at the kill, yet their transactions lived through it (often waiting on rows the in-doubt ones locked).
      */
-    static List<PreparedWatcher.Seen> preparedAfterKill(List<PreparedWatcher.Seen> seen, long maxTxBeforeKill, long kill) {
-        return seen.stream().filter(s -> s.txId() <= maxTxBeforeKill && s.firstSeen() - kill >= 0).toList();
+    static List<PreparedWatcher.Seen> preparedAfterKill(List<PreparedWatcher.Seen> seen, Set<Long> begunBeforeKill,
+            long kill) {
+        return seen.stream().filter(s -> begunBeforeKill.contains(s.txId()) && s.firstSeen() - kill >= 0).toList();
     }
 
-    private static boolean allGone(List<PreparedWatcher.Seen> seen, long maxTxBeforeKill, long kill) {
+    private static boolean allGone(List<PreparedWatcher.Seen> seen, Set<Long> begunBeforeKill, long kill) {
         return inDoubtAtKill(seen, kill).stream().allMatch(s -> s.goneAt() != 0)
-                && preparedAfterKill(seen, maxTxBeforeKill, kill).stream().allMatch(s -> s.goneAt() != 0);
+                && preparedAfterKill(seen, begunBeforeKill, kill).stream().allMatch(s -> s.goneAt() != 0);
     }
 
     /** From the kill until the last of {@code branches} left pg_prepared_xacts; null when none, or one is still there. */

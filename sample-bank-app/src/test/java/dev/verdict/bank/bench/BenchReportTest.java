@@ -78,9 +78,12 @@ class BenchReportTest {
                 new PreparedWatcher.Seen("verdict:c:5:shard-0", 5, 900, 950, 960),   // resolved before the kill
                 new PreparedWatcher.Seen("verdict:c:6:shard-0", 6, 990, 1200, 1250), // prepared at the kill
                 new PreparedWatcher.Seen("verdict:c:7:shard-1", 7, 1100, 1300, 0),   // prepared after it, still there
-                new PreparedWatcher.Seen("verdict:c:9:shard-1", 9, 1100, 1150, 1160)); // begun after the kill
+                new PreparedWatcher.Seen("verdict:c:9:shard-1", 9, 1100, 1150, 1160),  // begun after the kill
+                new PreparedWatcher.Seen("verdict:c:3:shard-1", 3, 1100, 1150, 1160)); // a smaller id, begun after it
         assertThat(FailoverRun.inDoubtAtKill(seen, kill)).extracting(PreparedWatcher.Seen::txId).containsExactly(6L);
-        assertThat(FailoverRun.preparedAfterKill(seen, 7, kill)).extracting(PreparedWatcher.Seen::txId).containsExactly(7L);
+        // ids come from blocks (deferred and leased begins), so which were begun before the kill is by time, not by id
+        assertThat(FailoverRun.preparedAfterKill(seen, java.util.Set.of(5L, 6L, 7L), kill))
+                .extracting(PreparedWatcher.Seen::txId).containsExactly(7L);
         assertThat(PreparedWatcher.txIdOf("verdict:verdict:42:shard-0")).isEqualTo(42);
         assertThat(PreparedWatcher.txIdOf("bench-raw2pc:abc:1:0")).isEqualTo(-1);
     }
