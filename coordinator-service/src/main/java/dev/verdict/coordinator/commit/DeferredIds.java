@@ -1,6 +1,7 @@
 package dev.verdict.coordinator.commit;
 
 import dev.verdict.coordinator.log.DecisionLog;
+import dev.verdict.coordinator.log.FailureCause;
 import dev.verdict.coordinator.txn.TxCommand;
 import dev.verdict.coordinator.txn.TxResult;
 import dev.verdict.protocol.coordinator.BeginTransactionRequest;
@@ -50,20 +51,19 @@ public final class DeferredIds {
             reservation = reserving;
         }
         if (mine) {
-            // proposed outside the lock: a log may apply it, and complete it, on this very thread
-            log.propose(new TxCommand.ReserveIds(BLOCK_SIZE, LIVE_FOR_MILLIS)).whenComplete((result, failure) -> {
-                Throwable outcome = failure;
+            // reserved outside the lock: a log may apply it, and complete it, on this very thread
+            reserveBlock(log).whenComplete((block, failure) -> {
                 synchronized (this) {
                     reserving = null;
-                    if (outcome == null) {
-                        outcome = use(result);
+                    if (failure == null) {
+                        use(block);
                     }
                 }
                 // every waiter hears the end of the reservation, whatever it was
-                if (outcome == null) {
+                if (failure == null) {
                     reservation.complete(null);
                 } else {
-                    reservation.completeExceptionally(outcome);
+                    reservation.completeExceptionally(FailureCause.of(failure));
                 }
             });
         }
@@ -71,17 +71,25 @@ public final class DeferredIds {
         return reservation.thenCompose(ignored -> next());
     }
 
-    /** Takes the block reserved; the failure to report when the answer is not a block (null when it is). */
-    private Throwable use(TxResult result) {
-        if (!(result instanceof TxResult.Reserved(long first, long lastReserved, long liveUntil))) {
-            return new IllegalStateException("unexpected answer to ReserveIds: " + result);
-        }
-        next = first;
-        last = lastReserved;
+    /**
+     * Reserves one block through the log, live for {@link #LIVE_FOR_MILLIS}: this node's own (above), or a
+     * client's id lease, handed over whole. Fails when the log does, or answers anything but a block.
+     */
+    static CompletableFuture<TxResult.Reserved> reserveBlock(DecisionLog log) {
+        return log.propose(new TxCommand.ReserveIds(BLOCK_SIZE, LIVE_FOR_MILLIS)).thenApply(result -> {
+            if (result instanceof TxResult.Reserved reserved) {
+                return reserved;
+            }
+            throw new IllegalStateException("unexpected answer to ReserveIds: " + result);
+        });
+    }
+
+    private void use(TxResult.Reserved block) {
+        next = block.firstTxId();
+        last = block.lastTxId();
         long now = clock.nowMillis();
-        long mintWindowEnd = liveUntil - (LIVE_FOR_MILLIS - MINT_FOR_MILLIS);
+        long mintWindowEnd = block.liveUntilMillis() - (LIVE_FOR_MILLIS - MINT_FOR_MILLIS);
         // at least the callers waiting for this block get ids from it, however far the clocks disagree
         mintUntilMillis = Math.max(now + 1, Math.min(now + MINT_FOR_MILLIS, mintWindowEnd));
-        return null;
     }
 }

@@ -103,11 +103,7 @@ public final class TransactionCoordinator {
      * table keeps the block live as long, so presumed abort stays safe for its ids whoever minted them.
      */
     public CompletableFuture<TxResult.Reserved> reserveLease() {
-        return log.propose(new TxCommand.ReserveIds(DeferredIds.BLOCK_SIZE, DeferredIds.LIVE_FOR_MILLIS))
-                .thenApply(result -> switch (result) {
-                    case TxResult.Reserved reserved -> reserved;
-                    default -> throw unexpected(result);
-                });
+        return DeferredIds.reserveBlock(log);
     }
 
     /** A deferred transaction as its Begin will log it: ACTIVE, with the declared participants. */
