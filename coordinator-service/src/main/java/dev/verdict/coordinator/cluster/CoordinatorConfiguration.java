@@ -38,7 +38,8 @@ class CoordinatorConfiguration {
 
     @Bean(destroyMethod = "close")
     HttpParticipantGateway participantGateway(RestClient.Builder restClients, CoordinatorProperties properties) {
-        return new HttpParticipantGateway(restClients, properties.participantCallTimeout());
+        return new HttpParticipantGateway(restClients, properties.participantCallTimeout(),
+                properties.phaseTwoCallsInFlight());
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

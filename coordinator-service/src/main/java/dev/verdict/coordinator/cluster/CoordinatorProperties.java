@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param acknowledgementDelay      how long a participant's acknowledgement of phase 2 may wait for others to share
  *                                  its log write (acknowledgements only let a decision be forgotten, so waiting
  *                                  costs nothing but memory; fewer writes leave the log to the decisions)
+ * @param phaseTwoCallsInFlight     phase-2 calls under way to one participant at most; the decisions that come while
+ *                                  they are leave together in the next call (at rest a decision leaves at once)
  * @param declarationKey            shared secret (at least 32 characters) with which a begin's answer seals the
  *                                  participants it declared, so agents holding the same key open their branches
  *                                  without an enlist call; unset, every agent enlists
@@ -51,5 +53,6 @@ public record CoordinatorProperties(
         @DefaultValue("2s") Duration retryMax,
         @DefaultValue("10m") Duration forgetAfter,
         @DefaultValue("25ms") Duration acknowledgementDelay,
+        @DefaultValue("1") int phaseTwoCallsInFlight,
         String declarationKey) {
 }

@@ -44,7 +44,12 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     public static final int DEFAULT_MAX_BATCH = 256;
-    public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+    /**
+     * One entry at a time: every command that comes while it is written joins the next one. Measured against four
+     * (docs/benchmarks.md, session 17): half the entries per transfer under load and more throughput, and no
+     * slower at one client, where a lone command still leaves at once.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1;
     /** Forty entries' worth at the largest batch: seconds of the highest rate measured (docs/benchmarks.md). */
     public static final int DEFAULT_MAX_QUEUED = 10_000;
 

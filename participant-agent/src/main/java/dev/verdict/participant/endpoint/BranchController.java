@@ -6,6 +6,8 @@ import dev.verdict.participant.branch.TwoPhaseParticipant;
 import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.participant.BranchInfo;
 import dev.verdict.protocol.participant.ParticipantApi;
+import dev.verdict.protocol.participant.PhaseTwoBatch;
+import dev.verdict.protocol.participant.PhaseTwoBatchResponse;
 import dev.verdict.protocol.participant.PhaseTwoRequest;
 import dev.verdict.protocol.participant.PhaseTwoResponse;
 import dev.verdict.protocol.participant.PrepareResponse;
@@ -18,10 +20,12 @@ public class BranchController implements ParticipantApi {
 
     private final TwoPhaseParticipant twoPhase;
     private final BranchListing listing;
+    private final PhaseTwoBatchRunner batches;
 
     public BranchController(TwoPhaseParticipant twoPhase, BranchListing listing) {
         this.twoPhase = twoPhase;
         this.listing = listing;
+        this.batches = new PhaseTwoBatchRunner(twoPhase);
     }
 
     @Override
@@ -37,6 +41,11 @@ public class BranchController implements ParticipantApi {
     @Override
     public PhaseTwoResponse abort(long txId, PhaseTwoRequest request) {
         return twoPhase.abort(requireTxId(txId), request.decisionIndex());
+    }
+
+    @Override
+    public PhaseTwoBatchResponse phaseTwo(PhaseTwoBatch batch) {
+        return batches.run(batch);
     }
 
     @Override

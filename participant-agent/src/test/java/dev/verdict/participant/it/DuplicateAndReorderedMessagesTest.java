@@ -6,13 +6,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.verdict.participant.support.FakeCoordinator;
 import dev.verdict.participant.support.Shard;
 import dev.verdict.participant.support.TestPostgres;
+import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.TxState;
 import dev.verdict.protocol.Vote;
 import dev.verdict.protocol.participant.BranchInfo;
 import dev.verdict.protocol.participant.BranchOutcome;
 import dev.verdict.protocol.participant.BranchState;
+import dev.verdict.protocol.participant.PhaseTwoBatch;
+import dev.verdict.protocol.participant.PhaseTwoBatchResponse;
+import dev.verdict.protocol.participant.PhaseTwoDecision;
 import dev.verdict.protocol.participant.PhaseTwoRequest;
+import dev.verdict.protocol.participant.PhaseTwoResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,7 +173,56 @@ class DuplicateAndReorderedMessagesTest {
     }
 
     @Test
+    void aBatchCarriesOutEachDecisionAndAnswersEachOnItsOwn() {
+        long committed = debited(10);
+        shard.participant().prepare(committed);
+        coordinator.decide(committed, TxState.COMMITTED);
+        long aborted = coordinator.begin(Duration.ofSeconds(30));
+        shard.debit(aborted, "carol", 5);
+        shard.participant().prepare(aborted);
+        coordinator.decide(aborted, TxState.ABORTED);
+        long neverPrepared = debited(1);
+
+        PhaseTwoBatchResponse response = shard.participant().phaseTwo(new PhaseTwoBatch(List.of(
+                new PhaseTwoDecision(committed, PhaseTwoDecision.Decision.COMMIT, 7),
+                new PhaseTwoDecision(aborted, PhaseTwoDecision.Decision.ABORT, 8),
+                new PhaseTwoDecision(neverPrepared, PhaseTwoDecision.Decision.COMMIT, 9),
+                new PhaseTwoDecision(987_657, PhaseTwoDecision.Decision.COMMIT, 9))));
+
+        assertThat(response.participantId()).isEqualTo("shard-a");
+        assertThat(response.results()).containsExactly(
+                PhaseTwoResult.done(committed, BranchOutcome.COMMITTED),
+                PhaseTwoResult.done(aborted, BranchOutcome.ROLLED_BACK),
+                response.results().get(2),
+                PhaseTwoResult.done(987_657, BranchOutcome.UNKNOWN));
+        // the commit of a branch never prepared is refused, as the single call refuses it, and the others stand
+        assertThat(response.results().get(2).error()).isEqualTo(ErrorCode.BRANCH_NOT_FOUND);
+        assertThat(response.results().get(2).acknowledged()).isFalse();
+        assertThat(pg.balance("alice")).isEqualTo(90);
+        assertThat(pg.balance("carol")).isEqualTo(5);
+        assertThat(pg.preparedGids()).isEmpty();
+        assertThat(shard.participant().branches()).extracting(BranchInfo::txId).containsExactly(neverPrepared);
+
+        // delivered again (the coordinator's retry), the batch changes nothing
+        PhaseTwoBatchResponse again = shard.participant().phaseTwo(new PhaseTwoBatch(List.of(
+                new PhaseTwoDecision(committed, PhaseTwoDecision.Decision.COMMIT, 7),
+                new PhaseTwoDecision(aborted, PhaseTwoDecision.Decision.ABORT, 8))));
+        assertThat(again.results()).extracting(PhaseTwoResult::outcome)
+                .containsExactly(BranchOutcome.COMMITTED, BranchOutcome.ROLLED_BACK);
+        assertThat(pg.balance("alice")).isEqualTo(90);
+        shard.participant().abort(neverPrepared, new PhaseTwoRequest(0));
+    }
+
+    @Test
     void badInputIsAProblemWithACodeNeverA500() {
+        assertProblem("/verdict/v1/branches/phase-two", "{\"decisions\":[]}", 400, "VALIDATION_FAILED");
+        assertProblem("/verdict/v1/branches/phase-two", "{\"decisions\":[null]}", 400, "VALIDATION_FAILED");
+        assertProblem("/verdict/v1/branches/phase-two",
+                "{\"decisions\":[{\"txId\":0,\"outcome\":\"COMMIT\",\"decisionIndex\":1}]}", 400, "VALIDATION_FAILED");
+        assertProblem("/verdict/v1/branches/phase-two",
+                "{\"decisions\":[{\"txId\":5,\"outcome\":\"MAYBE\",\"decisionIndex\":1}]}", 400, "MALFORMED_REQUEST");
+        assertProblem("/verdict/v1/branches/phase-two", "{\"decisions\":[{\"txId\":5,\"decisionIndex\":1}]}", 400,
+                "VALIDATION_FAILED");
         assertProblem("/verdict/v1/branches/abc/prepare", "{}", 400, "VALIDATION_FAILED");
         assertProblem("/verdict/v1/branches/-5/prepare", "{}", 400, "VALIDATION_FAILED");
         assertProblem("/verdict/v1/branches/5/commit", "{\"decisionIndex\":-1}", 400, "VALIDATION_FAILED");

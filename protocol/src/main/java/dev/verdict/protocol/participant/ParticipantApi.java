@@ -28,6 +28,13 @@ public interface ParticipantApi {
     @PostExchange(url = "/{txId}/abort", contentType = "application/json")
     PhaseTwoResponse abort(@PathVariable("txId") long txId, @RequestBody @Valid PhaseTwoRequest request);
 
+    /**
+     * Phase 2 of several branches in one call: each decision is carried out as {@link #commit} or {@link #abort}
+     * would carry it out, and answered with its own result; one that fails does not fail the others.
+     */
+    @PostExchange(url = "/phase-two", contentType = "application/json")
+    PhaseTwoBatchResponse phaseTwo(@RequestBody @Valid PhaseTwoBatch batch);
+
     /** Active and in-doubt branches, for operators. */
     @GetExchange
     List<BranchInfo> branches();
