@@ -147,8 +147,9 @@ class HttpParticipantGatewayTest {
         for (CompletableFuture<Void> delivery : pileUpBehindAHeldCall(1, 2, 3)) {
             delivery.get(10, TimeUnit.SECONDS);
         }
-        assertThat(agent.calls).containsExactly("/verdict/v1/branches/1/commit", "/verdict/v1/branches/phase-two",
-                "/verdict/v1/branches/2/abort", "/verdict/v1/branches/3/commit");
+        assertThat(agent.calls).startsWith("/verdict/v1/branches/1/commit", "/verdict/v1/branches/phase-two")
+                .containsExactlyInAnyOrder("/verdict/v1/branches/1/commit", "/verdict/v1/branches/phase-two",
+                        "/verdict/v1/branches/2/abort", "/verdict/v1/branches/3/commit");
 
         // it is not asked again: the next pile-up goes one call per decision at once
         for (CompletableFuture<Void> delivery : pileUpBehindAHeldCall(4, 5, 6)) {
