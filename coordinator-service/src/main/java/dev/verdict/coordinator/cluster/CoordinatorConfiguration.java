@@ -11,6 +11,8 @@ import dev.verdict.coordinator.commit.TwoPhaseCommitDriver;
 import dev.verdict.coordinator.commit.VoteCheck;
 import dev.verdict.coordinator.log.DecisionLog;
 import dev.verdict.coordinator.log.ratis.RatisDecisionLog;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,6 +42,17 @@ class CoordinatorConfiguration {
     HttpParticipantGateway participantGateway(RestClient.Builder restClients, CoordinatorProperties properties) {
         return new HttpParticipantGateway(restClients, properties.participantCallTimeout(),
                 properties.phaseTwoCallsInFlight());
+    }
+
+    /** How well phase 2 batches: decisions per call is {@code verdict.phase-two.decisions / verdict.phase-two.calls}. */
+    @Bean
+    MeterBinder phaseTwoMetrics(HttpParticipantGateway gateway) {
+        return registry -> {
+            FunctionCounter.builder("verdict.phase-two.calls", gateway, HttpParticipantGateway::phaseTwoCalls)
+                    .description("phase-2 calls this node sent to participants").register(registry);
+            FunctionCounter.builder("verdict.phase-two.decisions", gateway, HttpParticipantGateway::phaseTwoDecisions)
+                    .description("decisions those calls carried").register(registry);
+        };
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.web.client.HttpClientErrorException;
@@ -60,6 +61,8 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
     /** Endpoints that answered the batched call with 404: they get one call per decision. */
     private final Set<String> singleCallsOnly = ConcurrentHashMap.newKeySet();
     private final int phaseTwoCallsInFlight;
+    private final AtomicLong phaseTwoCalls = new AtomicLong();
+    private final AtomicLong phaseTwoDecisions = new AtomicLong();
     private final CircuitBreakerRegistry breakers;
     private final Retry retry;
     private final TimeLimiter timeLimiter;
@@ -116,6 +119,8 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
                     .map(delivery -> sendOne(participant, delivery))
                     .toArray(CompletableFuture[]::new));
         }
+        phaseTwoCalls.incrementAndGet();
+        phaseTwoDecisions.addAndGet(batch.size());
         PhaseTwoBatch request = new PhaseTwoBatch(batch.stream()
                 .map(delivery -> new PhaseTwoDecision(delivery.txId(), delivery.outcome() == Outcome.COMMIT
                         ? PhaseTwoDecision.Decision.COMMIT : PhaseTwoDecision.Decision.ABORT, delivery.decisionIndex()))
@@ -137,6 +142,8 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
     }
 
     private CompletableFuture<Void> sendOne(ParticipantView participant, Delivery delivery) {
+        phaseTwoCalls.incrementAndGet();
+        phaseTwoDecisions.incrementAndGet();
         PhaseTwoRequest request = new PhaseTwoRequest(delivery.decisionIndex());
         CompletableFuture<Void> call = call(participant, () -> {
             if (delivery.outcome() == Outcome.COMMIT) {
@@ -172,6 +179,16 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
                                 + result.detail()));
             }
         }
+    }
+
+    /** Phase-2 calls sent so far (single and batched; a batch sent again after a 404 counts twice). */
+    public long phaseTwoCalls() {
+        return phaseTwoCalls.get();
+    }
+
+    /** Decisions those calls carried. */
+    public long phaseTwoDecisions() {
+        return phaseTwoDecisions.get();
     }
 
     /**

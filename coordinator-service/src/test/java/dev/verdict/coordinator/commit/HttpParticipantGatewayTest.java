@@ -137,6 +137,8 @@ class HttpParticipantGatewayTest {
         deliveries.get(3).get(10, TimeUnit.SECONDS);
         assertThat(deliveries.get(2)).as("the decision the agent could not carry out").failsWithin(Duration.ofSeconds(10));
         assertThat(agent.calls).containsExactly("/verdict/v1/branches/1/commit", "/verdict/v1/branches/phase-two");
+        assertThat(gateway.phaseTwoCalls()).isEqualTo(2);
+        assertThat(gateway.phaseTwoDecisions()).isEqualTo(4);
     }
 
     @Test
