@@ -11,12 +11,13 @@ import java.util.function.Function;
  * The phase-2 deliveries to one participant. At most {@code maxInFlight} calls to it are under way; decisions
  * that come while every call is taken wait and leave together in the next call, up to {@code maxBatch} in one.
  * So at rest a decision leaves at once, alone, and under load the calls carry more decisions instead of
- * growing in number: the batch grows with the rate, as the log's group commit does.
+ * growing in number: the batch grows with the rate, as the log's group commit does. Used by the HTTP gateway and
+ * by the simulation's network, so the seeded fault runs batch phase 2 as a real leader does.
  */
-final class PhaseTwoQueue {
+public final class PhaseTwoQueue {
 
     /** One decision for this participant; {@code acknowledged} completes when its branch is in the decided state. */
-    record Delivery(long txId, Outcome outcome, long decisionIndex, CompletableFuture<Void> acknowledged) {
+    public record Delivery(long txId, Outcome outcome, long decisionIndex, CompletableFuture<Void> acknowledged) {
     }
 
     private final int maxInFlight;
@@ -26,7 +27,7 @@ final class PhaseTwoQueue {
     private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
     private int inFlight;
 
-    PhaseTwoQueue(int maxInFlight, int maxBatch, Function<List<Delivery>, CompletableFuture<?>> send) {
+    public PhaseTwoQueue(int maxInFlight, int maxBatch, Function<List<Delivery>, CompletableFuture<?>> send) {
         if (maxInFlight < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("maxInFlight and maxBatch must be at least 1, were " + maxInFlight
                     + " and " + maxBatch);
@@ -36,7 +37,7 @@ final class PhaseTwoQueue {
         this.send = send;
     }
 
-    CompletableFuture<Void> deliver(long txId, Outcome outcome, long decisionIndex) {
+    public CompletableFuture<Void> deliver(long txId, Outcome outcome, long decisionIndex) {
         Delivery delivery = new Delivery(txId, outcome, decisionIndex, new CompletableFuture<>());
         List<Delivery> batch;
         synchronized (this) {

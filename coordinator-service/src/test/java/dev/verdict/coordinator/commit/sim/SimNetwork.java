@@ -1,9 +1,13 @@
 package dev.verdict.coordinator.commit.sim;
 
 import dev.verdict.coordinator.commit.ParticipantGateway;
+import dev.verdict.coordinator.commit.PhaseTwoQueue;
+import dev.verdict.coordinator.commit.PhaseTwoQueue.Delivery;
 import dev.verdict.coordinator.txn.Outcome;
 import dev.verdict.coordinator.txn.ParticipantView;
 import dev.verdict.protocol.participant.PrepareResponse;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +17,11 @@ import java.util.function.Supplier;
 /**
  * The coordinator-to-participant network: delays (which reorder), drops of requests or of replies (the caller
  * times out without knowing whether the participant acted), and duplicates (the participant acts twice).
+ * {@link #nodeGateway} is what a coordinator node uses: phase 2 through a {@link PhaseTwoQueue} per participant, as
+ * with the HTTP gateway, so the decisions that pile up behind a call are sent, dropped, delayed and duplicated
+ * together.
  */
-final class SimNetwork implements ParticipantGateway {
+final class SimNetwork {
 
     static final long CALL_TIMEOUT_MILLIS = 300;
 
@@ -24,6 +31,8 @@ final class SimNetwork implements ParticipantGateway {
     boolean faulty = true;
     double dropChance = 0.08;
     double duplicateChance = 0.05;
+    /** Phase-2 calls that carried more than one decision. */
+    int batchedCalls;
 
     SimNetwork(EventLoop loop, Random random, Map<String, SimParticipant> participants) {
         this.loop = loop;
@@ -31,20 +40,40 @@ final class SimNetwork implements ParticipantGateway {
         this.participants = participants;
     }
 
-    @Override
-    public CompletableFuture<PrepareResponse> prepare(ParticipantView participant, long txId) {
+    private CompletableFuture<PrepareResponse> prepare(ParticipantView participant, long txId) {
         SimParticipant target = participants.get(participant.participantId());
         return call(target, () -> target.prepare(txId));
     }
 
-    @Override
-    public CompletableFuture<Void> deliver(ParticipantView participant, long txId, Outcome outcome,
-            long decisionIndex) {
-        SimParticipant target = participants.get(participant.participantId());
+    /** One coordinator node's way to the participants, with phase-2 queues of its own (a new one each call). */
+    ParticipantGateway nodeGateway() {
+        Map<String, PhaseTwoQueue> queues = new HashMap<>();
+        return new ParticipantGateway() {
+            @Override
+            public CompletableFuture<PrepareResponse> prepare(ParticipantView participant, long txId) {
+                return SimNetwork.this.prepare(participant, txId);
+            }
+
+            @Override
+            public CompletableFuture<Void> deliver(ParticipantView participant, long txId, Outcome outcome,
+                    long decisionIndex) {
+                SimParticipant target = participants.get(participant.participantId());
+                return queues.computeIfAbsent(participant.participantId(),
+                                id -> new PhaseTwoQueue(1, 64, batch -> sendPhaseTwo(target, batch)))
+                        .deliver(txId, outcome, decisionIndex);
+            }
+        };
+    }
+
+    /** One call carrying the batch: the participant acts on every decision in it, or on none if it is lost. */
+    private CompletableFuture<Void> sendPhaseTwo(SimParticipant target, List<Delivery> batch) {
+        if (batch.size() > 1) {
+            batchedCalls++;
+        }
         return call(target, () -> {
-            target.decide(txId, outcome, decisionIndex);
+            batch.forEach(delivery -> target.decide(delivery.txId(), delivery.outcome(), delivery.decisionIndex()));
             return null;
-        });
+        }).thenRun(() -> batch.forEach(delivery -> delivery.acknowledged().complete(null)));
     }
 
     private <T> CompletableFuture<T> call(SimParticipant target, Supplier<T> action) {

@@ -77,7 +77,7 @@ final class Simulation {
         network = new SimNetwork(loop, random, participants);
         DriverSettings settings = new DriverSettings(100, 500, 20, 400, 16, 2, 5_000);
         for (String id : List.of("n1", "n2", "n3")) {
-            nodes.add(new SimNode(id, loop, random, log, network, settings));
+            nodes.add(new SimNode(id, loop, random, log, network.nodeGateway(), settings));
         }
         log.shared().addListener(new LogListener() {
             @Override
@@ -109,7 +109,7 @@ final class Simulation {
 
     /** Decisions by outcome and what clients were told, so a test can see the run did real work. */
     record Summary(long committed, long aborted, long toldCommitted, int faults, int genuineVotes, int forgedVotes,
-            int deferred, long deferredCommitted, int presumedAborts, int leased) {
+            int deferred, long deferredCommitted, int presumedAborts, int leased, int batchedPhaseTwoCalls) {
     }
 
     Summary summary() {
@@ -118,7 +118,7 @@ final class Simulation {
         long deferredCommitted = deferred.keySet().stream()
                 .filter(txId -> firstDecision.get(txId) == TxState.COMMITTED).count();
         return new Summary(committed, firstDecision.size() - committed, toldCommitted, faults.size(), genuineVotes,
-                forgedVotes, deferred.size(), deferredCommitted, presumedAborts, leased);
+                forgedVotes, deferred.size(), deferredCommitted, presumedAborts, leased, network.batchedCalls);
     }
 
     // ---- clients -------------------------------------------------------------------------------------------
