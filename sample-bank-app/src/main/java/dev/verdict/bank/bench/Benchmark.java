@@ -168,6 +168,7 @@ public final class Benchmark {
         groups.put("postgres", () -> bank.databases().stream().map(ShardDatabase::postmasterPid)
                 .filter(java.util.OptionalLong::isPresent).map(java.util.OptionalLong::getAsLong).toList());
         cpu = new CpuMeter(groups);
+        shardActivity = new ShardActivity(shards);
         warmUpAll(bank, workload, shardClients);
         for (String mode : options.modes()) {
             if (mode.equals(Modes.FAILOVER)) {
@@ -277,6 +278,7 @@ public final class Benchmark {
                 options.seed() + clients).withTransfers(options.transfers());
         long indexBefore = commitIndex(bank);
         CpuMeter.Sample cpuBefore = cpu.sample();
+        ShardActivity.Sample shardsBefore = shardActivity.sample();
         LoadResult result;
         RaftWrites raftWrites = null;
         switch (mode) {
@@ -316,6 +318,7 @@ public final class Benchmark {
         }
         long indexAfter = commitIndex(bank);
         CpuMeter.Usage usage = CpuMeter.usage(cpuBefore, cpu.sample());
+        ShardActivity.Sample shardsAfter = shardActivity.sample();
         if (raftWrites != null) {
             // outside the measurement: the begun transactions are aborted, so none waits for its deadline
             long failed = raftWrites.abortAll(8);
@@ -340,6 +343,11 @@ public final class Benchmark {
                     mode, clients, run.cpuMillisPerTransfer(), perGroup);
             cpuLines.add(line);
             out.println("bench: " + line);
+        }
+        String shardWork = ShardActivity.perTransfer(shardsBefore, shardsAfter, run.window().toNanos() / 1e9, run.txPerSecond());
+        if (!shardWork.isEmpty()) {
+            shardLines.add(String.format(Locale.ROOT, "%s at %d clients, the shards per committed transfer: %s", mode, clients, shardWork));
+            out.println("bench: " + shardLines.getLast());
         }
     }
 
@@ -395,6 +403,8 @@ public final class Benchmark {
     private int accounts;
     private CpuMeter cpu;
     private final List<String> cpuLines = new ArrayList<>();
+    private ShardActivity shardActivity;
+    private final List<String> shardLines = new ArrayList<>();
 
     private static List<Long> pids(List<ManagedProcess> processes) {
         return processes.stream().map(ManagedProcess::pid).filter(java.util.OptionalLong::isPresent)
@@ -424,6 +434,9 @@ public final class Benchmark {
             md.append("- ").append(line).append('\n');
         }
         for (String line : cpuLines) {
+            md.append("- ").append(line).append('\n');
+        }
+        for (String line : shardLines) {
             md.append("- ").append(line).append('\n');
         }
         md.append('\n');

@@ -76,6 +76,7 @@ class BenchSmokeIT {
         assertThat(bank.coordinators()).allMatch(c -> c.running());
         assertThat(bench.finalAudit().holds()).as(printed).isTrue();
         assertThat(bench.report()).contains("| mode | clients | tx/s", "verdict / raw-2pc throughput at 3 clients",
-                "verdict p50 at 1 client", "failover (killed", "invariant after verdict");
+                "verdict p50 at 1 client", "failover (killed", "invariant after verdict",
+                "raw-2pc at 1 clients, the shards per committed transfer: ");
     }
 }
