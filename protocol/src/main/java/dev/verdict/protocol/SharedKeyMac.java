@@ -24,6 +24,8 @@ public final class SharedKeyMac {
     private static final int TAG_BYTES = 16;
 
     private final SecretKeySpec key;
+    /** Initialized once; each tag works on a clone, which skips the provider lookup and the key's set-up. */
+    private final Mac initialized;
 
     public SharedKeyMac(String key) {
         if (key == null || key.length() < MIN_KEY_LENGTH) {
@@ -31,6 +33,7 @@ public final class SharedKeyMac {
                     + " characters long (it is a shared secret of the coordinators and the participants)");
         }
         this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        this.initialized = newMac();
     }
 
     /**
@@ -49,14 +52,27 @@ public final class SharedKeyMac {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac(domain, first, second, strings));
     }
 
-    private byte[] mac(byte[] domain, long first, long second, String... strings) {
-        Mac mac;
+    private Mac newMac() {
         try {
-            mac = Mac.getInstance(ALGORITHM);
+            Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK always has " + ALGORITHM, e);
         }
+    }
+
+    /** A Mac of its own for one tag: the initialized one is only ever cloned, never updated, so threads may share it. */
+    private Mac freshMac() {
+        try {
+            return (Mac) initialized.clone();
+        } catch (CloneNotSupportedException e) {
+            return newMac(); // a provider whose Mac cannot be cloned: set one up each time
+        }
+    }
+
+    private byte[] mac(byte[] domain, long first, long second, String... strings) {
+        Mac mac = freshMac();
         mac.update(domain);
         mac.update(ByteBuffer.allocate(2 * Long.BYTES).putLong(first).putLong(second).array());
         for (String value : strings) {

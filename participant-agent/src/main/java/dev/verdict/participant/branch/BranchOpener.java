@@ -9,8 +9,8 @@ import dev.verdict.protocol.coordinator.DeclarationSeal;
 import dev.verdict.protocol.coordinator.ParticipantAddress;
 import dev.verdict.protocol.coordinator.Enlisted;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +39,7 @@ final class BranchOpener {
     private final ParticipantIdentity identity;
     private final Supplier<String> endpoint;
     private final Duration branchTimeout;
-    private final Duration lockTimeout;
+    private final String setLockTimeout;
     /** Null when this agent has no declaration key: every branch enlists. */
     private final DeclarationSeal declarationSeal;
     private final Clock clock;
@@ -52,7 +52,7 @@ final class BranchOpener {
         this.identity = identity;
         this.endpoint = endpoint;
         this.branchTimeout = branchTimeout;
-        this.lockTimeout = lockTimeout;
+        this.setLockTimeout = "SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'";
         this.declarationSeal = declarationSeal;
         this.clock = clock;
     }
@@ -64,9 +64,10 @@ final class BranchOpener {
             Connection connection = dataSource.getConnection();
             try {
                 connection.setAutoCommit(false);
-                try (Statement statement = connection.createStatement()) {
-                    // LOCAL: the setting ends with the branch's transaction, the pooled connection keeps its default
-                    statement.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+                // LOCAL: the setting ends with the branch's transaction, the pooled connection keeps its default.
+                // Prepared, with the same text every time: the driver soon keeps it as a named server-side statement.
+                try (PreparedStatement statement = connection.prepareStatement(setLockTimeout)) {
+                    statement.execute();
                 }
                 return new BranchPhase.Active(connection, deadline);
             } catch (SQLException | RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.verdict.protocol.ErrorCode;
 import dev.verdict.protocol.GlobalTransactionId;
 import dev.verdict.protocol.participant.PrepareResponse;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class PrepareVoter {
 
     private static final Logger log = LoggerFactory.getLogger(PrepareVoter.class);
+    private static final String WROTE_ANYTHING = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL";
 
     private final ParticipantIdentity identity;
     private final BranchRegistry registry;
@@ -108,8 +110,10 @@ final class PrepareVoter {
     }
 
     private static boolean wroteAnything(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")) {
+        // prepared (not a plain Statement), so that after a few branches on a pooled connection the driver makes it
+        // a named server-side statement and PostgreSQL stops parsing and planning it for every branch
+        try (PreparedStatement statement = connection.prepareStatement(WROTE_ANYTHING);
+                ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
         }
