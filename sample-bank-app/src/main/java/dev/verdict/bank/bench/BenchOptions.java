@@ -13,7 +13,7 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         int failoverRounds, int failoverClients, double failoverRate, Duration failoverBefore, Duration failoverAfter,
         Duration transferTimeout, long seed, long transfers, Duration electionTimeoutMin, Duration electionTimeoutMax,
         Duration warmupAll, Duration failoverSettle, boolean declarationSeals, String clientFirst,
-        boolean votesOnLastCall, boolean deferredBegins, boolean leasedIds) {
+        boolean votesOnLastCall, boolean deferredBegins, boolean leasedIds, double rate) {
 
     static final List<String> CLIENT_FIRST = List.of("leader", "follower");
 
@@ -74,6 +74,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
               --seed=<random>
               --transfers=0              N: measure N transfers per (mode, clients) instead of the whole duration
                                          (the duration still caps it); exact counts, for smoke tests
+              --rate=0                   transfers started per second over all clients in each measurement, evenly
+                                         spaced (a client starts its next transfer at the next free slot); 0: each
+                                         client starts its next transfer as soon as one ends (closed loop)
             Exit status 0 when every invariant check held, 2 when one did not, 1 on a usage or start-up error.
             """;
 
@@ -117,7 +120,8 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
                 line.string("client-first", "leader"),
                 line.flag("votes-on-last-call", true),
                 line.flag("deferred-begins", true),
-                line.flag("leased-ids", true));
+                line.flag("leased-ids", true),
+                line.decimal("rate", 0));
         line.rejectUnknown();
         return options;
     }
@@ -131,6 +135,9 @@ record BenchOptions(List<String> modes, List<Integer> clients, Duration duration
         }
         if (duration.isZero() || duration.isNegative() || warmup.isNegative()) {
             throw new IllegalArgumentException("--duration must be positive and --warmup not negative");
+        }
+        if (rate < 0) {
+            throw new IllegalArgumentException("--rate must be >= 0 (0: closed loop)");
         }
         if (!CLIENT_FIRST.contains(clientFirst)) {
             throw new IllegalArgumentException("--client-first is one of " + CLIENT_FIRST + ", not '" + clientFirst + "'");

@@ -274,8 +274,8 @@ public final class Benchmark {
     private void measure(DemoTopology bank, String mode, int clients, List<ShardDb> shards, TransferWorkload workload,
             GlobalTransactions client, List<ShardClient> shardClients) throws Exception {
         Function<RandomGenerator, Transfer> source = mode.equals(Modes.LOCAL) ? workload::nextSameShard : workload::next;
-        LoadRunner.Settings settings = LoadRunner.Settings.closedLoop(clients, options.warmup(), options.duration(),
-                options.seed() + clients).withTransfers(options.transfers());
+        LoadRunner.Settings settings = new LoadRunner.Settings(clients, options.warmup(), options.duration(),
+                options.rate(), options.seed() + clients).withTransfers(options.transfers());
         long indexBefore = commitIndex(bank);
         CpuMeter.Sample cpuBefore = cpu.sample();
         ShardActivity.Sample shardsBefore = shardActivity.sample();
@@ -422,6 +422,7 @@ public final class Benchmark {
                 .append(accounts).append(" accounts, amounts 1..").append(options.maxAmount())
                 .append(", child JVMs ").append(String.join(" ", options.jvmOptions())).append(", seed ")
                 .append(options.seed()).append(", client first at the ").append(options.clientFirst())
+                .append(options.rate() > 0 ? String.format(Locale.ROOT, ", %.0f transfers/s started", options.rate()) : "")
                 .append(", election timeout ")
                 .append(bank.spec().coordinatorProperties().getOrDefault("verdict.coordinator.election-timeout-min", "?")).append('-')
                 .append(bank.spec().coordinatorProperties().getOrDefault("verdict.coordinator.election-timeout-max", "?"))

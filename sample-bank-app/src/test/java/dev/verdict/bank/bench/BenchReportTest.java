@@ -103,5 +103,8 @@ class BenchReportTest {
         assertThat(defaults.clientFirst()).isEqualTo("leader");
         assertThat(BenchOptions.parse("--client-first=follower").clientFirst()).isEqualTo("follower");
         assertThatThrownBy(() -> BenchOptions.parse("--client-first=n2")).hasMessageContaining("--client-first is one of");
+        assertThat(defaults.rate()).isZero();
+        assertThat(BenchOptions.parse("--rate=50").rate()).isEqualTo(50.0);
+        assertThatThrownBy(() -> BenchOptions.parse("--rate=-1")).hasMessageContaining("--rate must be >= 0");
     }
 }
