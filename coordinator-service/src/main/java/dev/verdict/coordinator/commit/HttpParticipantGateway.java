@@ -205,7 +205,9 @@ public final class HttpParticipantGateway implements ParticipantGateway, AutoClo
     }
 
     private <T> CompletableFuture<T> call(ParticipantView participant, Supplier<T> call) {
-        CircuitBreaker breaker = breakers.circuitBreaker(participant.participantId());
+        // per endpoint, not per participant name: an agent restarted at another address must not inherit the
+        // failures of the one that died, or its PREPARE would be refused (a NO vote) while that breaker is open
+        CircuitBreaker breaker = breakers.circuitBreaker(participant.endpoint());
         Supplier<T> guarded = Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call));
         return timeLimiter.executeCompletionStage(timer,
                 () -> CompletableFuture.supplyAsync(guarded, calls)).toCompletableFuture();

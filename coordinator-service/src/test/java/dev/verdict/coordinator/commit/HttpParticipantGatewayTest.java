@@ -155,4 +155,28 @@ class HttpParticipantGatewayTest {
         assertThat(agent.calls).filteredOn(path -> path.endsWith("phase-two")).hasSize(1);
         assertThat(agent.calls).hasSize(7).contains("/verdict/v1/branches/5/abort", "/verdict/v1/branches/6/commit");
     }
+
+    /**
+     * A participant that comes back at another address (an agent restarted on a new port) is not refused because
+     * its old address failed: the circuit breaker belongs to the endpoint, not to the participant's name.
+     */
+    @Test
+    void aParticipantAtANewEndpointIsCalledWhileItsOldEndpointsBreakerIsOpen() throws Exception {
+        agent = new Agent(true, -1);
+        gateway = new HttpParticipantGateway(RestClient.builder(), Duration.ofSeconds(2), 1);
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        ParticipantView gone = new ParticipantView("shard-a", "http://127.0.0.1:" + closedPort, null, false);
+        for (int i = 0; i < 10; i++) {
+            assertThat(gateway.prepare(gone, 1)).as("its old address refuses connections").failsWithin(Duration.ofSeconds(10));
+        }
+
+        CompletableFuture<?> prepare = gateway.prepare(agent.view(), 2);
+
+        // the stand-in agent does not know PREPARE (404): what matters is that the call reached it
+        assertThat(prepare).failsWithin(Duration.ofSeconds(10));
+        assertThat(agent.calls).containsExactly("/verdict/v1/branches/2/prepare");
+    }
 }
