@@ -1,6 +1,7 @@
 package dev.verdict.coordinator.commit;
 
 import dev.verdict.coordinator.log.DecisionLog;
+import dev.verdict.coordinator.log.FailureCause;
 import dev.verdict.coordinator.log.LogListener;
 import dev.verdict.coordinator.txn.BranchRef;
 import dev.verdict.coordinator.txn.Outcome;
@@ -360,6 +361,10 @@ public final class TwoPhaseCommitDriver implements LogListener, PrepareAhead, Au
             if (response == null || response.vote() == null) {
                 abortReason = abortReason != null ? abortReason
                         : "participant " + call.getKey() + " did not answer PREPARE";
+                // a failed call counts as NO: say why, or an abort like this is hard to explain afterwards
+                log.debug("tx {}: no vote from participant {}: {}", txId, call.getKey(),
+                        response == null ? FailureCause.of(call.getValue().handle((ignored, error) -> error).join())
+                                : "an answer without a vote");
                 continue;
             }
             votes.put(call.getKey(), response.vote());
