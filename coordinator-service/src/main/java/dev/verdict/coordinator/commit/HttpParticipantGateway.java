@@ -53,7 +53,7 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 public final class HttpParticipantGateway implements ParticipantGateway, AutoCloseable {
 
     /** Decisions one batched phase-2 call carries at most. */
-    static final int MAX_DECISIONS_PER_CALL = 64;
+    public static final int MAX_DECISIONS_PER_CALL = 64;
 
     private final RestClient.Builder restClients;
     private final Map<String, ParticipantApi> clients = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package dev.verdict.coordinator.commit.sim;
 
 import dev.verdict.coordinator.commit.ParticipantGateway;
+import dev.verdict.coordinator.commit.HttpParticipantGateway;
 import dev.verdict.coordinator.commit.PhaseTwoQueue;
 import dev.verdict.coordinator.commit.PhaseTwoQueue.Delivery;
 import dev.verdict.coordinator.txn.Outcome;
@@ -59,7 +60,8 @@ final class SimNetwork {
                     long decisionIndex) {
                 SimParticipant target = participants.get(participant.participantId());
                 return queues.computeIfAbsent(participant.participantId(),
-                                id -> new PhaseTwoQueue(1, 64, batch -> sendPhaseTwo(target, batch)))
+                                id -> new PhaseTwoQueue(1, HttpParticipantGateway.MAX_DECISIONS_PER_CALL,
+                                        batch -> sendPhaseTwo(target, batch)))
                         .deliver(txId, outcome, decisionIndex);
             }
         };
