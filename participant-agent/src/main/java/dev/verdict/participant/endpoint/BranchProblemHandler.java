@@ -1,8 +1,8 @@
 package dev.verdict.participant.endpoint;
 
 import dev.verdict.participant.branch.BranchException;
-import dev.verdict.participant.web.Problems;
 import dev.verdict.protocol.ErrorCode;
+import dev.verdict.protocol.http.ProblemDetails;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -30,34 +30,34 @@ public class BranchProblemHandler {
         if (e.code().status() >= 500) {
             log.warn("{}: {}", e.code(), e.getMessage());
         }
-        return Problems.of(e.code(), e.getMessage());
+        return ProblemDetails.of(e.code(), e.getMessage());
     }
 
     @ExceptionHandler({MethodArgumentNotValidException.class, HandlerMethodValidationException.class,
             MethodArgumentTypeMismatchException.class})
     ProblemDetail invalid(Exception e) {
-        return Problems.of(ErrorCode.VALIDATION_FAILED, e.getMessage());
+        return ProblemDetails.invalid(e);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
-        return Problems.of(ErrorCode.MALFORMED_REQUEST, "request body cannot be read as JSON of the expected shape");
+        return ProblemDetails.of(ErrorCode.MALFORMED_REQUEST, "request body cannot be read as JSON of the expected shape");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ProblemDetail mediaType(HttpMediaTypeNotSupportedException e) {
-        return Problems.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+        return ProblemDetails.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ProblemDetail method(HttpRequestMethodNotSupportedException e) {
-        return Problems.of(ErrorCode.METHOD_NOT_ALLOWED, e.getMessage());
+        return ProblemDetails.of(ErrorCode.METHOD_NOT_ALLOWED, e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("unexpected failure in a 2PC endpoint", e);
-        ProblemDetail problem = Problems.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; the operation may be retried");
+        ProblemDetail problem = ProblemDetails.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; the operation may be retried");
         problem.setStatus(HttpStatus.INTERNAL_SERVER_ERROR.value());
         return problem;
     }

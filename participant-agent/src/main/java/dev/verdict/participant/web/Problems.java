@@ -4,24 +4,16 @@ import dev.verdict.protocol.ErrorCode;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 
-/** RFC 9457 problem details carrying a protocol {@link ErrorCode} as their {@code code} property. */
+/**
+ * The problem details of {@link dev.verdict.protocol.http.ProblemDetails}, written from a servlet filter, where no
+ * message converter is at hand.
+ */
 public final class Problems {
 
     private Problems() {
     }
 
-    public static ProblemDetail of(ErrorCode code, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(code.status()), detail);
-        problem.setType(code.type());
-        problem.setTitle(code.title());
-        problem.setProperty("code", code.name());
-        return problem;
-    }
-
-    /** Writes a problem from a servlet filter, where no message converter is at hand. */
     public static void write(HttpServletResponse response, ErrorCode code, String detail, String instance)
             throws IOException {
         response.resetBuffer();

@@ -20,6 +20,7 @@ import dev.verdict.protocol.participant.PhaseTwoResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.MapAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -223,9 +224,11 @@ class DuplicateAndReorderedMessagesTest {
                 "{\"decisions\":[{\"txId\":5,\"outcome\":\"MAYBE\",\"decisionIndex\":1}]}", 400, "MALFORMED_REQUEST");
         assertProblem("/verdict/v1/branches/phase-two", "{\"decisions\":[{\"txId\":5,\"decisionIndex\":1}]}", 400,
                 "VALIDATION_FAILED");
-        assertProblem("/verdict/v1/branches/abc/prepare", "{}", 400, "VALIDATION_FAILED");
         assertProblem("/verdict/v1/branches/-5/prepare", "{}", 400, "VALIDATION_FAILED");
-        assertProblem("/verdict/v1/branches/5/commit", "{\"decisionIndex\":-1}", 400, "VALIDATION_FAILED");
+        assertProblem("/verdict/v1/branches/5/commit", "{\"decisionIndex\":-1}", 400, "VALIDATION_FAILED")
+                .containsEntry("detail", "decisionIndex: must be greater than or equal to 0");
+        assertProblem("/verdict/v1/branches/abc/prepare", "{}", 400, "VALIDATION_FAILED")
+                .containsEntry("detail", "txId: must be an integer");
         assertProblem("/verdict/v1/branches/5/commit", "{not json", 400, "MALFORMED_REQUEST");
         assertProblem("/verdict/v1/branches/5/abort", "", 400, "MALFORMED_REQUEST");
         // a work request with a bad Verdict-Tx header
@@ -235,10 +238,14 @@ class DuplicateAndReorderedMessagesTest {
         assertThat(response.getBody()).containsEntry("code", "VALIDATION_FAILED");
     }
 
-    private void assertProblem(String path, String body, int status, String code) {
+    private MapAssert<Object, Object> assertProblem(String path, String body, int status, String code) {
         var response = shard.http().post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body)
                 .retrieve().onStatus(s -> true, (req, res) -> { }).toEntity(Map.class);
         assertThat(response.getStatusCode().value()).as(path + " " + body).isEqualTo(status);
-        assertThat(response.getBody()).as(path + " " + body).containsEntry("code", code);
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> problem = response.getBody();
+        // in the request's terms, never the Java method behind the endpoint
+        assertThat(String.valueOf(problem.get("detail"))).as(path + " " + body).doesNotContain("dev.verdict");
+        return assertThat(problem).as(path + " " + body).containsEntry("code", code);
     }
 }
