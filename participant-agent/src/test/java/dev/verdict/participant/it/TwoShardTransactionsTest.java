@@ -161,6 +161,26 @@ class TwoShardTransactionsTest {
     }
 
     @Test
+    void aWriteThenADatabaseErrorTheAppSwallowedStillMakesTheBranchVoteNo() {
+        long txId = coordinator.begin(Duration.ofSeconds(30));
+        assertThat(shardB.credit(txId, "bob", 500).getStatusCode().value()).isEqualTo(200);
+        var response = shardA.http().post().uri("/accounts/alice/debit-with-fee-swallowing-errors?amount=500")
+                .header("Verdict-Tx", Long.toString(txId)).retrieve().toBodilessEntity();
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+
+        // the branch wrote (the fee) and then failed: PostgreSQL would answer its PREPARE with a rollback, not an
+        // error, so the agent must see the failure before it prepares (its read-only check raises 25P02)
+        TransactionOutcome outcome = coordinator.commit(txId);
+
+        assertThat(outcome.state()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.reason()).contains("shard-a voted NO");
+        await().atMost(PATIENCE).until(() -> pgB.preparedGids().isEmpty());
+        assertThat(pgA.balance("alice")).isEqualTo(100);
+        assertThat(pgB.balance("bob")).isEqualTo(50);
+        assertNothingPrepared();
+    }
+
+    @Test
     void concurrentCallsForOneTransactionRunOneAfterTheOtherInOneBranch() throws Exception {
         long txId = coordinator.begin(Duration.ofSeconds(30));
         int calls = 8;

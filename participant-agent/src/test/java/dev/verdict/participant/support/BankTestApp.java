@@ -137,6 +137,16 @@ public class BankTestApp {
             return Map.of("id", id);
         }
 
+        /**
+         * Sloppier still: a fee debited first (a row changed), then the debit that overdraws, its error swallowed.
+         * The branch has written and its transaction has failed.
+         */
+        @PostMapping("/accounts/{id}/debit-with-fee-swallowing-errors")
+        Map<String, Object> debitWithFeeSwallowingErrors(@PathVariable String id, @RequestParam long amount) {
+            move(id, -1);
+            return debitSwallowingErrors(id, amount);
+        }
+
         /** Writes, then fails in app logic; the app maps the failure to a 422 of its own. */
         @PostMapping("/accounts/{id}/debit-then-fail")
         Map<String, Object> debitThenFail(@PathVariable String id, @RequestParam long amount) {
