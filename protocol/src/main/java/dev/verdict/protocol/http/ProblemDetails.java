@@ -33,7 +33,15 @@ public final class ProblemDetails {
      * Java method behind it.
      */
     public static ProblemDetail invalid(Exception e) {
-        List<String> errors = switch (e) {
+        List<String> errors = errorsOf(e);
+        ProblemDetail problem = of(ErrorCode.VALIDATION_FAILED, String.join("; ", errors));
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    /** What {@link #invalid} says of each error: {@code "name: message"}, for handlers with codes of their own. */
+    public static List<String> errorsOf(Exception e) {
+        return switch (e) {
             case MethodArgumentNotValidException body -> body.getBindingResult().getFieldErrors().stream()
                     .map(field -> field.getField() + ": " + field.getDefaultMessage())
                     .sorted()
@@ -48,9 +56,6 @@ public final class ProblemDetails {
                     List.of(mismatch.getName() + ": must be " + expected(mismatch.getRequiredType()));
             default -> List.of(String.valueOf(e.getMessage()));
         };
-        ProblemDetail problem = of(ErrorCode.VALIDATION_FAILED, String.join("; ", errors));
-        problem.setProperty("errors", errors);
-        return problem;
     }
 
     private static String nameOf(MessageSourceResolvable error, String parameter) {

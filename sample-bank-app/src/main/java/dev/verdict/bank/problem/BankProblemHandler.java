@@ -1,9 +1,11 @@
 package dev.verdict.bank.problem;
 
+import dev.verdict.protocol.http.ProblemDetails;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -76,6 +78,14 @@ public class BankProblemHandler extends ResponseEntityExceptionHandler {
                 ? Problems.of(BankError.INVALID_AMOUNT, "amount must be a whole number of minor units")
                 : Problems.of(BankError.MALFORMED_REQUEST, "request body is not JSON of the expected shape"
                         + (field == null ? "" : " (field '" + field + "')"));
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    /** A path variable or parameter of the wrong type, named in the request's terms ("id: must be an integer"). */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = Problems.of(BankError.VALIDATION_FAILED, String.join("; ", ProblemDetails.errorsOf(ex)));
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 

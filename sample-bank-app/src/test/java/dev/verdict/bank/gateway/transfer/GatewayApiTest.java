@@ -107,7 +107,9 @@ class GatewayApiTest {
         assertProblem(mvc.post().uri("/api/transfers").contentType(MediaType.APPLICATION_JSON)
                 .header("Idempotency-Key", "two words").content("{\"from\":1,\"to\":2,\"amount\":3}").exchange(),
                 400, BankError.VALIDATION_FAILED);
-        assertProblem(mvc.get().uri("/api/accounts/abc").exchange(), 400, BankError.VALIDATION_FAILED);
+        MvcTestResult notANumber = mvc.get().uri("/api/accounts/abc").exchange();
+        assertProblem(notANumber, 400, BankError.VALIDATION_FAILED);
+        assertThat(notANumber).bodyJson().extractingPath("$.detail").isEqualTo("id: must be an integer");
     }
 
     @Test
