@@ -2,13 +2,14 @@ package dev.verdict.protocol.http;
 
 import dev.verdict.protocol.ErrorCode;
 import java.util.List;
+import java.util.Objects;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
  * The RFC 9457 problem details every Verdict endpoint answers errors with (the coordinator's API and the agents'
@@ -52,8 +53,9 @@ public final class ProblemDetails {
                                     + ": " + error.getDefaultMessage()))
                     .sorted()
                     .toList();
-            case MethodArgumentTypeMismatchException mismatch ->
-                    List.of(mismatch.getName() + ": must be " + expected(mismatch.getRequiredType()));
+            // a path variable or parameter (MethodArgumentTypeMismatchException), or any other value of the wrong type
+            case TypeMismatchException mismatch -> List.of(Objects.requireNonNullElse(mismatch.getPropertyName(), "value")
+                    + ": must be " + expected(mismatch.getRequiredType()));
             default -> List.of(String.valueOf(e.getMessage()));
         };
     }
