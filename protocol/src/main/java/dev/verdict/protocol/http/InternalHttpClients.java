@@ -15,7 +15,7 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
  * The HTTP client of every call between Verdict's processes (a coordinator calling an agent, an agent or an app
  * calling a coordinator, the bank's gateway calling a shard): Apache HttpClient 5's classic, blocking client,
  * HTTP/1.1 with connections kept alive and pooled, each exchange bounded by {@code readTimeout} of silence on the
- * socket.
+ * socket, and ended sooner when its peer's machine is found gone ({@link SilentPeerWatch}).
  *
  * <p>Why this client: the callers run on virtual threads, where a blocking socket read parks the caller and
  * nothing else. The JDK {@code HttpClient} (used until session 13) is asynchronous inside even for {@code send}:
@@ -48,6 +48,8 @@ public final class InternalHttpClients {
                         // more calls in flight to one peer than the pool holds wait for a connection, boundedly
                         .setConnectionRequestTimeout(Timeout.of(readTimeout))
                         .build())
+                // outermost, so that it covers the wait for a connection, the connect and the exchange
+                .addExecInterceptorFirst("silent-peer-watch", SilentPeerWatch.SHARED)
                 // every Verdict call is idempotent and retried by its caller's own policy, with its own bound
                 .disableAutomaticRetries()
                 .disableRedirectHandling()

@@ -2,11 +2,16 @@ package dev.verdict.protocol.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +57,15 @@ class InternalHttpClientsTest {
                 Thread.currentThread().interrupt();
             }
             answer(exchange, 200, "application/json", "{}");
+        });
+        server.createContext("/slower-than-the-suspicion", exchange -> {
+            try {
+                // the peer's own slowness, which is the scenario: alive, busy past the watch's suspicion
+                Thread.sleep(SilentPeerWatch.SUSPECT_AFTER.plus(SilentPeerWatch.SWEEP.multipliedBy(3)).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, 200, "application/json", "{\"slow\":true}");
         });
         server.start();
         client = RestClient.builder()
@@ -128,5 +142,59 @@ class InternalHttpClientsTest {
                 .isInstanceOf(ResourceAccessException.class)
                 // a virtual thread's socket closed by the interrupt
                 .hasCauseInstanceOf(SocketException.class);
+    }
+
+    /**
+     * A machine that died: the connection already open stays silent (no reset, no answer) and its port takes no
+     * new connection. The call ends as an I/O error once the watch finds that out, not after its 30 s read timeout.
+     */
+    @Test
+    void aCallToAPeerWhoseMachineIsGoneEndsLongBeforeItsReadTimeout() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Socket> silent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Socket connection = listener.accept();
+                    readRequestHead(connection.getInputStream());
+                    listener.close();
+                    return connection;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, serverThreads);
+            RestClient patient = RestClient.builder()
+                    .baseUrl("http://127.0.0.1:" + listener.getLocalPort())
+                    .requestFactory(InternalHttpClients.requestFactory(Duration.ofSeconds(1), Duration.ofSeconds(30)))
+                    .build();
+
+            assertTimeoutPreemptively(Duration.ofSeconds(15), () ->
+                    assertThatThrownBy(() -> patient.post().uri("/v1/transactions/7/commit").retrieve().toBodilessEntity())
+                            .isInstanceOf(ResourceAccessException.class)
+                            // its connection closed by the watch, where the read timeout would give a SocketTimeoutException
+                            .hasRootCauseInstanceOf(SocketException.class));
+            silent.get(5, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @Test
+    void aPeerThatIsSlowButAliveIsWaitedFor() {
+        RestClient patient = client.mutate()
+                .requestFactory(InternalHttpClients.requestFactory(Duration.ofSeconds(1), Duration.ofSeconds(30)))
+                .build();
+
+        String answer = patient.get().uri("/slower-than-the-suspicion").retrieve().body(String.class);
+
+        assertThat(answer).isEqualTo("{\"slow\":true}");
+    }
+
+    private static void readRequestHead(InputStream in) throws IOException {
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < end.length) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the client closed before its request head ended");
+            }
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
     }
 }
