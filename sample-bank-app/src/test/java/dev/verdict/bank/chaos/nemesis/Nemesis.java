@@ -3,7 +3,7 @@ package dev.verdict.bank.chaos.nemesis;
 import dev.verdict.bank.chaos.cluster.ChaosCluster;
 import dev.verdict.bank.chaos.cluster.ChaosNetwork;
 import dev.verdict.bank.chaos.cluster.JvmProcess;
-import dev.verdict.bank.chaos.cluster.Postgres;
+import dev.verdict.bank.demo.ShardDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,7 +126,7 @@ public final class Nemesis {
             }
             case POSTGRES_IMMEDIATE_STOP -> {
                 int shard = fault.pick(cluster.databases().size(), 1);
-                Postgres db = cluster.database(shard);
+                ShardDatabase db = cluster.database(shard);
                 db.stopImmediately();
                 yield new Injected(db.name(), db::start);
             }
@@ -213,7 +213,7 @@ public final class Nemesis {
     public void healAll() {
         cluster.network().clear();
         cluster.jvms().filter(JvmProcess::paused).forEach(JvmProcess::resume);
-        for (Postgres db : cluster.databases()) {
+        for (ShardDatabase db : cluster.databases()) {
             if (!db.running()) {
                 db.start();
             }
@@ -226,7 +226,7 @@ public final class Nemesis {
     public boolean awaitRecovery(String when) {
         Instant deadline = Instant.now().plus(recoveryTimeout);
         try {
-            for (Postgres db : cluster.databases()) {
+            for (ShardDatabase db : cluster.databases()) {
                 db.awaitReady(remaining(deadline));
             }
             cluster.jvms().forEach(p -> p.awaitHealthy(remaining(deadline)));
