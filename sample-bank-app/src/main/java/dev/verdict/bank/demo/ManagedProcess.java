@@ -16,11 +16,12 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM of the demo (a coordinator node, a shard agent, the gateway): started with a fixed command, ports
- * and data directory, so {@link #restart()} brings back the same node. Output goes to its log file; a
- * {@link Signals#guard} ends it if the launcher dies without cleaning up.
+ * A child JVM of the demo or the chaos suite (a coordinator node, a shard agent, the gateway): started with a
+ * fixed command, ports and data directory, so {@link #restart()} brings back the same node. It can be killed
+ * (SIGKILL), stopped (SIGTERM), and paused and resumed (SIGSTOP and SIGCONT: frozen, its sockets open). Output goes
+ * to its log file; a {@link Signals#guard} ends it if the launcher dies without cleaning up.
  */
-public final class ManagedProcess implements Controllable {
+public final class ManagedProcess implements Controllable, AutoCloseable {
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -40,11 +41,18 @@ public final class ManagedProcess implements Controllable {
     private Process process;
     private Process watchdog;
     private boolean stoppedOnPurpose;
+    private boolean paused;
+    private boolean closed;
     private int starts;
     private boolean healthySinceStart;
     private int failedProbes;
 
-    ManagedProcess(String name, String kind, List<String> command, Map<String, String> environment,
+    /**
+     * @param environment added to the inherited one
+     * @param nodeId      the Raft node id of a coordinator, else null
+     * @param shard       the shard of an agent, else null
+     */
+    public ManagedProcess(String name, String kind, List<String> command, Map<String, String> environment,
             Path workingDirectory, Path logFile, URI url, String nodeId, Integer shard) {
         this.name = name;
         this.kind = kind;
@@ -86,12 +94,21 @@ public final class ManagedProcess implements Controllable {
         return command;
     }
 
+    /** How many times it was started. */
+    public synchronized int starts() {
+        return starts;
+    }
+
     public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException(name + " was closed; it does not start again");
+        }
         if (running()) {
             throw new IllegalStateException(name + " is already running");
         }
         try {
             Files.createDirectories(workingDirectory);
+            Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "==== " + Instant.now() + " starting " + name + ": " + String.join(" ", command)
                     + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -107,6 +124,7 @@ public final class ManagedProcess implements Controllable {
         }
         starts++;
         stoppedOnPurpose = false;
+        paused = false;
         healthySinceStart = false;
         failedProbes = 0;
         watchdog = Signals.guard(process.pid(), "KILL").orElse(null);
@@ -126,14 +144,15 @@ public final class ManagedProcess implements Controllable {
         return process == null || process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
-    /** Whether its {@code /actuator/health} answers 200 (UP). */
+    /** Whether its {@code /actuator/health} answers 200 (UP); a paused one does not. */
     public boolean healthy() {
-        return running() && Http.ok(healthUrl, HEALTH_TIMEOUT);
+        return running() && !paused() && Http.ok(healthUrl, HEALTH_TIMEOUT);
     }
 
     @Override
     public synchronized void kill() {
         stoppedOnPurpose = true;
+        paused = false;
         if (process != null) {
             process.destroyForcibly();
             awaitExit(Duration.ofSeconds(30));
@@ -141,9 +160,43 @@ public final class ManagedProcess implements Controllable {
         endWatchdog();
     }
 
+    /** SIGSTOP: the process freezes, its sockets stay open (a long GC pause, a VM stall). */
+    public synchronized void pause() {
+        if (!running()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        Signals.send(process.pid(), "STOP");
+        paused = true;
+    }
+
+    /** SIGCONT. */
+    public synchronized void resume() {
+        if (running()) {
+            Signals.send(process.pid(), "CONT");
+        }
+        paused = false;
+    }
+
+    public synchronized boolean paused() {
+        return paused && running();
+    }
+
+    /** Kills it (resumed first if paused, so that it dies now); it cannot be started again. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (paused) {
+            resume();
+        }
+        kill();
+    }
+
     /** SIGTERM, then SIGKILL if it has not ended within {@code grace}. */
     public synchronized void stop(Duration grace) {
         stoppedOnPurpose = true;
+        if (paused) {
+            resume(); // a stopped process does not act on SIGTERM until it runs again
+        }
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!awaitExit(grace)) {
@@ -179,7 +232,7 @@ public final class ManagedProcess implements Controllable {
                 throw new IllegalStateException(name + " not healthy after " + timeout + "; end of " + logFile + ":"
                         + System.lineSeparator() + logTail(40));
             }
-            pause();
+            pollInterval();
         }
     }
 
@@ -249,7 +302,7 @@ public final class ManagedProcess implements Controllable {
         }
     }
 
-    private static void pause() {
+    private static void pollInterval() {
         try {
             Thread.sleep(200); // poll interval of a condition wait
         } catch (InterruptedException e) {

@@ -1,7 +1,7 @@
 package dev.verdict.bank.chaos;
 
 import dev.verdict.bank.chaos.cluster.ChaosCluster;
-import dev.verdict.bank.chaos.cluster.JvmProcess;
+import dev.verdict.bank.demo.ManagedProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,7 +100,7 @@ final class RunBudget implements AutoCloseable {
         return out.append('\n');
     }
 
-    private void dumpChild(JvmProcess process) {
+    private void dumpChild(ManagedProcess process) {
         OptionalLong pid = process.pid();
         if (pid.isEmpty() || process.paused()) {
             return; // a stopped JVM cannot answer jcmd

@@ -1,5 +1,6 @@
 package dev.verdict.bank.chaos.cluster;
 
+import dev.verdict.bank.demo.ManagedProcess;
 import dev.verdict.bank.demo.ShardDatabase;
 import java.io.File;
 import java.io.IOException;
@@ -66,12 +67,12 @@ public final class ChaosCluster implements AutoCloseable {
     private final Ports ports = new Ports();
     private final List<String> coordinatorIds = new ArrayList<>();
     private final List<String> agentIds = new ArrayList<>();
-    private final Map<String, JvmProcess> coordinators = new LinkedHashMap<>();
-    private final Map<String, JvmProcess> agents = new LinkedHashMap<>();
+    private final Map<String, ManagedProcess> coordinators = new LinkedHashMap<>();
+    private final Map<String, ManagedProcess> agents = new LinkedHashMap<>();
     private final List<ShardDatabase> databases = new ArrayList<>();
     private final Map<String, Integer> raftPorts = new HashMap<>();
     private final Map<String, Integer> httpPorts = new HashMap<>();
-    private JvmProcess gateway;
+    private ManagedProcess gateway;
     private ChaosNetwork network;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "chaos-cluster-shutdown");
@@ -160,8 +161,9 @@ public final class ChaosCluster implements AutoCloseable {
                     "--verdict.coordinator.data-dir=" + work.resolve("coordinators").resolve(id),
                     "--logging.level.org.apache.ratis=WARN"));
             command.addAll(arguments(spec.coordinatorProperties()));
-            coordinators.put(id, new JvmProcess("coordinator-" + id, command, logs.resolve("coordinator-" + id + ".log"),
-                    URI.create("http://127.0.0.1:" + httpPorts.get(id))));
+            coordinators.put(id, new ManagedProcess("coordinator-" + id, "coordinator", command, Map.of(),
+                    work.resolve("coordinators"), logs.resolve("coordinator-" + id + ".log"),
+                    URI.create("http://127.0.0.1:" + httpPorts.get(id)), id, null));
         }
         if (!spec.bank()) {
             return;
@@ -188,8 +190,8 @@ public final class ChaosCluster implements AutoCloseable {
                     "--verdict.participant.coordinator-urls=" + String.join(",", network.coordinatorUrls(id)),
                     "--verdict.participant.advertised-url=" + network.advertisedUrl(id)));
             command.addAll(arguments(spec.agentProperties()));
-            agents.put(id, new JvmProcess("agent-" + s, command, logs.resolve("agent-" + s + ".log"),
-                    URI.create("http://127.0.0.1:" + agentPorts.get(id))));
+            agents.put(id, new ManagedProcess("agent-" + s, "agent", command, Map.of(), work.resolve("agents"),
+                    logs.resolve("agent-" + s + ".log"), URI.create("http://127.0.0.1:" + agentPorts.get(id)), null, s));
         }
         int gatewayPort = ports.next();
         List<String> command = new ArrayList<>(List.of(java));
@@ -204,8 +206,8 @@ public final class ChaosCluster implements AutoCloseable {
                 "--verdict.client.coordinator-urls=" + coordinatorIds.stream()
                         .map(id -> "http://127.0.0.1:" + httpPorts.get(id)).collect(Collectors.joining(","))));
         command.addAll(arguments(spec.gatewayProperties()));
-        gateway = new JvmProcess("gateway", command, logs.resolve("gateway.log"),
-                URI.create("http://127.0.0.1:" + gatewayPort));
+        gateway = new ManagedProcess("gateway", "gateway", command, Map.of(), work.resolve("gateway"),
+                logs.resolve("gateway.log"), URI.create("http://127.0.0.1:" + gatewayPort), null, null);
     }
 
     private void startAll() {
@@ -215,12 +217,12 @@ public final class ChaosCluster implements AutoCloseable {
                 db.start();
                 db.awaitReady(Duration.between(Instant.now(), deadline));
             }, starts)).toList();
-            coordinators.values().forEach(JvmProcess::start);
+            coordinators.values().forEach(ManagedProcess::start);
             if (gateway != null) {
                 gateway.start();
             }
             join(dbs);
-            agents.values().forEach(JvmProcess::start);
+            agents.values().forEach(ManagedProcess::start);
             join(jvms().map(p -> CompletableFuture.runAsync(
                     () -> p.awaitHealthy(Duration.between(Instant.now(), deadline)), starts)).toList());
         }
@@ -315,19 +317,19 @@ public final class ChaosCluster implements AutoCloseable {
         return List.copyOf(agentIds);
     }
 
-    public JvmProcess coordinator(String id) {
+    public ManagedProcess coordinator(String id) {
         return coordinators.get(id);
     }
 
-    public Map<String, JvmProcess> coordinators() {
+    public Map<String, ManagedProcess> coordinators() {
         return Map.copyOf(coordinators);
     }
 
-    public JvmProcess agent(String id) {
+    public ManagedProcess agent(String id) {
         return agents.get(id);
     }
 
-    public Map<String, JvmProcess> agents() {
+    public Map<String, ManagedProcess> agents() {
         return Map.copyOf(agents);
     }
 
@@ -339,7 +341,7 @@ public final class ChaosCluster implements AutoCloseable {
         return List.copyOf(databases);
     }
 
-    public JvmProcess gateway() {
+    public ManagedProcess gateway() {
         return gateway;
     }
 
@@ -352,8 +354,8 @@ public final class ChaosCluster implements AutoCloseable {
     }
 
     /** Every JVM: coordinators, agents, gateway. */
-    public Stream<JvmProcess> jvms() {
-        Stream<JvmProcess> all = Stream.concat(coordinators.values().stream(), agents.values().stream());
+    public Stream<ManagedProcess> jvms() {
+        Stream<ManagedProcess> all = Stream.concat(coordinators.values().stream(), agents.values().stream());
         return gateway == null ? all : Stream.concat(all, Stream.of(gateway));
     }
 
@@ -361,7 +363,7 @@ public final class ChaosCluster implements AutoCloseable {
 
     /** What {@code node} says the leader is, if it answers and knows one. */
     public Optional<String> leaderSeenBy(String node) {
-        JvmProcess process = coordinators.get(node);
+        ManagedProcess process = coordinators.get(node);
         if (!process.running() || process.paused()) {
             return Optional.empty();
         }

@@ -2,7 +2,7 @@ package dev.verdict.bank.chaos.nemesis;
 
 import dev.verdict.bank.chaos.cluster.ChaosCluster;
 import dev.verdict.bank.chaos.cluster.ChaosNetwork;
-import dev.verdict.bank.chaos.cluster.JvmProcess;
+import dev.verdict.bank.demo.ManagedProcess;
 import dev.verdict.bank.demo.ShardDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +106,7 @@ public final class Nemesis {
         return switch (fault.kind()) {
             case KILL_LEADER -> {
                 String leader = leader(fault);
-                JvmProcess process = cluster.coordinator(leader);
+                ManagedProcess process = cluster.coordinator(leader);
                 process.kill();
                 yield new Injected(leader, process::start);
             }
@@ -114,13 +114,13 @@ public final class Nemesis {
                 String leader = leader(fault);
                 List<String> followers = coordinators.stream().filter(c -> !c.equals(leader)).toList();
                 String follower = followers.get(fault.pick(followers.size(), 1));
-                JvmProcess process = cluster.coordinator(follower);
+                ManagedProcess process = cluster.coordinator(follower);
                 process.kill();
                 yield new Injected(follower, process::start);
             }
             case KILL_AGENT -> {
                 String agent = agents.get(fault.pick(agents.size(), 1));
-                JvmProcess process = cluster.agent(agent);
+                ManagedProcess process = cluster.agent(agent);
                 process.kill();
                 yield new Injected(agent, process::start);
             }
@@ -153,7 +153,7 @@ public final class Nemesis {
             }
             case PAUSE_COORDINATOR -> {
                 String node = fault.flip(1) ? leader(fault) : coordinators.get(fault.pick(coordinators.size(), 2));
-                JvmProcess process = cluster.coordinator(node);
+                ManagedProcess process = cluster.coordinator(node);
                 process.pause();
                 yield new Injected(node, process::resume);
             }
@@ -212,13 +212,13 @@ public final class Nemesis {
     /** Heals everything: links back to plain, paused nodes resumed, stopped processes and databases started. */
     public void healAll() {
         cluster.network().clear();
-        cluster.jvms().filter(JvmProcess::paused).forEach(JvmProcess::resume);
+        cluster.jvms().filter(ManagedProcess::paused).forEach(ManagedProcess::resume);
         for (ShardDatabase db : cluster.databases()) {
             if (!db.running()) {
                 db.start();
             }
         }
-        cluster.jvms().filter(p -> !p.running()).forEach(JvmProcess::start);
+        cluster.jvms().filter(p -> !p.running()).forEach(ManagedProcess::start);
         awaitRecovery("after the final heal");
     }
 
