@@ -47,21 +47,13 @@ public class BankProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, String>> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
-                .toList();
-        ProblemDetail problem = Problems.of(BankError.VALIDATION_FAILED, "request fields are not valid",
-                Map.of("errors", errors));
-        return handleExceptionInternal(ex, problem, headers, status, request);
+        return handleExceptionInternal(ex, invalid(ex), headers, status, request);
     }
 
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<String> errors = ex.getAllErrors().stream().map(e -> String.valueOf(e.getDefaultMessage())).toList();
-        ProblemDetail problem = Problems.of(BankError.VALIDATION_FAILED, String.join("; ", errors),
-                Map.of("errors", errors));
-        return handleExceptionInternal(ex, problem, headers, status, request);
+        return handleExceptionInternal(ex, invalid(ex), headers, status, request);
     }
 
     /** An unreadable body; a non-integer amount (1.5, "ten") is INVALID_AMOUNT, anything else MALFORMED_REQUEST. */
@@ -85,8 +77,16 @@ public class BankProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = Problems.of(BankError.VALIDATION_FAILED, String.join("; ", ProblemDetails.errorsOf(ex)));
-        return handleExceptionInternal(ex, problem, headers, status, request);
+        return handleExceptionInternal(ex, invalid(ex), headers, status, request);
+    }
+
+    /**
+     * VALIDATION_FAILED in the words the coordinator and the agents use ({@link ProblemDetails#errorsOf}): one
+     * {@code "name: message"} per error, in {@code errors} and joined in the detail.
+     */
+    private static ProblemDetail invalid(Exception ex) {
+        List<String> errors = ProblemDetails.errorsOf(ex);
+        return Problems.of(BankError.VALIDATION_FAILED, String.join("; ", errors), Map.of("errors", errors));
     }
 
     /** Gives the framework's problems (400, 404, 405, 415, ...) a code too. */

@@ -83,6 +83,13 @@ class ShardRoleTest {
                     .body("{\"transferId\":\"7d1f4a0e-0000-4000-8000-000000000001\",\"amount\":5}")
                     .retrieve().body(MAP);
             assertThat(refused).containsEntry("status", 400).containsEntry("code", "VALIDATION_FAILED");
+            Map<String, Object> invalid = http.post().uri("/shard/accounts/2/debit").contentType(MediaType.APPLICATION_JSON)
+                    .body("{\"amount\":0}")
+                    .retrieve().body(MAP);
+            // in the words of the coordinator's and the agents' problems: "name: message" strings
+            assertThat(invalid).containsEntry("code", "VALIDATION_FAILED")
+                    .containsEntry("errors", List.of("amount: must be greater than 0", "transferId: must not be null"))
+                    .containsEntry("detail", "amount: must be greater than 0; transferId: must not be null");
             assertThat(http.get().uri("/shard/accounts/4").retrieve().body(MAP))
                     .containsEntry("id", 4).containsEntry("shard", 0).containsEntry("balance", 500);
             assertThat(http.get().uri("/shard/accounts/3").retrieve().body(MAP))
