@@ -155,8 +155,8 @@ async function refreshCluster() {
     setCell(row.children[5], n.up ? fmt(n.status.appliedIndex) : '');
     if (!row.children[6].children.length) {
       const link = document.createElement('a');
-      link.href = n.url;
-      link.textContent = n.url;
+      link.href = n.consoleUrl;
+      link.textContent = n.consoleUrl;
       link.target = '_blank';
       row.children[6].append(link);
     }

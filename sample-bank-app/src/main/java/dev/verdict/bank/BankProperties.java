@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param transferTimeout gateway role: deadline of a transfer's global transaction
  * @param audit           gateway role: how the audit takes its consistent cut
  * @param demo            gateway role, in the demo: the launcher's process control API
+ * @param coordinatorConsoleUrls gateway role: where a browser reaches each coordinator's console, in the order of
+ *                        {@code verdict.client.coordinator-urls}, for the page's links; empty: those URLs (which
+ *                        a browser cannot always open, e.g. names inside a Docker network)
  */
 @Validated
 @ConfigurationProperties("bank")
@@ -32,7 +35,8 @@ public record BankProperties(
         @DefaultValue List<URI> shardUrls,
         @DefaultValue("10s") @NotNull Duration transferTimeout,
         @DefaultValue @Valid Audit audit,
-        @DefaultValue Demo demo) {
+        @DefaultValue Demo demo,
+        @DefaultValue List<URI> coordinatorConsoleUrls) {
 
     public BankProperties {
         Math.multiplyExact(accounts, initialBalance); // the expected total must fit in a bigint
