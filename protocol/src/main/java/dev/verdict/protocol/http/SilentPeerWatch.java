@@ -80,11 +80,8 @@ final class SilentPeerWatch implements ExecChainHandler {
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
-        // The request itself when the client made it cancellable (it does for every request it executes); else
-        // the exchange's runtime, which discards the connection.
-        Cancellable cancel = scope.originalRequest instanceof Cancellable cancellableRequest ? cancellableRequest
-                : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
-        if (cancel == null) {
+        // Spring's requests are HttpClient's cancellable ones: cancelling one closes its connection.
+        if (!(scope.originalRequest instanceof Cancellable cancel)) {
             return chain.proceed(request, scope);
         }
         Exchange exchange = begin(scope.route.getTargetHost(), cancel);

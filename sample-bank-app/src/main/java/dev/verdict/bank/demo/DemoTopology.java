@@ -46,6 +46,7 @@ import java.util.stream.Stream;
  */
 public final class DemoTopology implements AutoCloseable {
 
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final Pattern LEADER = Pattern.compile("\"leaderId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern CONSISTENT = Pattern.compile("\"consistent\"\\s*:\\s*true");
 
@@ -363,7 +364,7 @@ public final class DemoTopology implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the coordinators agree on no leader after " + timeout + " (views: " + views + ")");
             }
-            pause();
+            Polling.pause(POLL_INTERVAL);
         }
     }
 
@@ -382,7 +383,7 @@ public final class DemoTopology implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the audit is not consistent after " + timeout + ": " + last);
             }
-            pause();
+            Polling.pause(POLL_INTERVAL);
         }
     }
 
@@ -430,15 +431,6 @@ public final class DemoTopology implements AutoCloseable {
             } catch (IOException | UncheckedIOException e) {
                 // a file vanished while walking: walk again
             }
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200); // poll interval of a condition wait
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -25,6 +25,7 @@ public final class ManagedProcess implements Controllable, AutoCloseable {
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
     private final String name;
     private final String kind;
@@ -232,7 +233,7 @@ public final class ManagedProcess implements Controllable, AutoCloseable {
                 throw new IllegalStateException(name + " not healthy after " + timeout + "; end of " + logFile + ":"
                         + System.lineSeparator() + logTail(40));
             }
-            pollInterval();
+            Polling.pause(POLL_INTERVAL);
         }
     }
 
@@ -299,15 +300,6 @@ public final class ManagedProcess implements Controllable, AutoCloseable {
         if (watchdog != null) {
             watchdog.destroyForcibly();
             watchdog = null;
-        }
-    }
-
-    private static void pollInterval() {
-        try {
-            Thread.sleep(200); // poll interval of a condition wait
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -134,22 +136,11 @@ public final class ShardDatabase implements Controllable, AutoCloseable {
     /** A crash: SIGKILL to the postmaster and every backend; the next start runs crash recovery. */
     @Override
     public synchronized void kill() {
-        stoppedOnPurpose = true;
-        if (server == null) {
-            return;
-        }
-        OptionalLong pid = postmasterPid();
-        if (pid.isPresent()) {
-            ProcessHandle.of(pid.getAsLong()).ifPresent(postmaster -> {
-                List<ProcessHandle> backends = postmaster.descendants().toList();
-                postmaster.destroyForcibly();
-                backends.forEach(ProcessHandle::destroyForcibly);
-                awaitGone(postmaster);
-                backends.forEach(ShardDatabase::awaitGone);
-            });
-        }
-        closeServer(); // releases the data directory lock; its pg_ctl stop finds no server and says so in the log
-        endWatchdog();
+        endServer(pid -> ProcessHandle.of(pid).ifPresent(postmaster -> {
+            List<ProcessHandle> backends = postmaster.descendants().toList();
+            postmaster.destroyForcibly();
+            backends.forEach(ProcessHandle::destroyForcibly);
+        }));
     }
 
     /**
@@ -158,23 +149,34 @@ public final class ShardDatabase implements Controllable, AutoCloseable {
      * process of the server is gone.
      */
     public synchronized void stopImmediately() {
+        endServer(pid -> {
+            Path pgCtl = "root".equals(System.getProperty("user.name")) ? null : pgCtlBeside(pid);
+            if (pgCtl == null || !ranToSuccess(pgCtl.toString(), "stop", "-D", dataDirectory.toString(), "-m",
+                    "immediate", "-w", "-t", "120")) {
+                Signals.send(pid, "QUIT");
+            }
+        });
+    }
+
+    /**
+     * Ends the server's processes with {@code end} (given the postmaster's pid), waits until the postmaster and
+     * every backend are gone, then releases the data directory's lock. Its pg_ctl stop then finds no server and
+     * says so in the log.
+     */
+    private void endServer(LongConsumer end) {
         stoppedOnPurpose = true;
-        OptionalLong pid = postmasterPid();
-        if (server == null || pid.isEmpty()) {
+        if (server == null) {
             return;
         }
-        ProcessHandle postmaster = ProcessHandle.of(pid.getAsLong()).orElse(null);
-        List<ProcessHandle> backends = postmaster == null ? List.of() : postmaster.descendants().toList();
-        Path pgCtl = "root".equals(System.getProperty("user.name")) ? null : pgCtlBeside(pid.getAsLong());
-        if (pgCtl == null || !ranToSuccess(pgCtl.toString(), "stop", "-D", dataDirectory.toString(), "-m", "immediate",
-                "-w", "-t", "120")) {
-            Signals.send(pid.getAsLong(), "QUIT");
+        OptionalLong pid = postmasterPid();
+        if (pid.isPresent()) {
+            List<ProcessHandle> processes = ProcessHandle.of(pid.getAsLong())
+                    .map(postmaster -> Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList())
+                    .orElse(List.of());
+            end.accept(pid.getAsLong());
+            processes.forEach(ShardDatabase::awaitGone);
         }
-        if (postmaster != null) {
-            awaitGone(postmaster);
-        }
-        backends.forEach(ShardDatabase::awaitGone);
-        closeServer(); // its pg_ctl stop finds no server and says so in the log
+        closeServer();
         endWatchdog();
     }
 
@@ -191,12 +193,7 @@ public final class ShardDatabase implements Controllable, AutoCloseable {
                     throw new IllegalStateException(name() + " not ready after " + timeout, e);
                 }
             }
-            try {
-                Thread.sleep(250); // the poll interval of a condition that has no notification
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name(), e);
-            }
+            Polling.pause(Duration.ofMillis(250));
         }
     }
 

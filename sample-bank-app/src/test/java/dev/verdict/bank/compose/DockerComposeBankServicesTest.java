@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
@@ -80,13 +80,13 @@ class DockerComposeBankServicesTest {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Map<String, Object>> services() throws IOException {
+    private static Map<String, Map<String, Object>> services() throws IOException {
         Map<String, Object> compose = new Yaml().load(Files.readString(COMPOSE_FILE));
         return (Map<String, Map<String, Object>>) compose.get("services");
     }
 
     /** The service's {@code --name=value} arguments (its role, the first argument of the bank's, left out). */
-    static Map<String, String> settings(Map<String, Object> service) {
+    private static Map<String, String> settings(Map<String, Object> service) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (Object argument : (List<?>) service.get("command")) {
             String text = argument.toString();
@@ -104,6 +104,6 @@ class DockerComposeBankServicesTest {
     }
 
     private static List<String> hosts(String urls) {
-        return new TreeSet<>(List.of(urls.split(","))).stream().map(url -> URI.create(url).getHost()).toList();
+        return Stream.of(urls.split(",")).map(url -> URI.create(url).getHost()).toList();
     }
 }

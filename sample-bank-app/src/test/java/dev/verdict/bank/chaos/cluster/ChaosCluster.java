@@ -1,6 +1,7 @@
 package dev.verdict.bank.chaos.cluster;
 
 import dev.verdict.bank.demo.ManagedProcess;
+import dev.verdict.bank.demo.Polling;
 import dev.verdict.bank.demo.ShardDatabase;
 import java.io.File;
 import java.io.IOException;
